@@ -1,0 +1,22 @@
+package io.countctl.core.store;
+
+import io.countctl.core.key.CounterKey;
+import io.countctl.core.totals.TotalChange;
+import java.util.List;
+import java.util.OptionalLong;
+
+/** Outcome of {@link CounterStore#apply}. */
+public sealed interface CommitResult {
+  /** Applied; the new state of every counter the commit touched. */
+  record Applied(List<TotalChange> totals) implements CommitResult {
+    public Applied {
+      totals = List.copyOf(totals);
+    }
+  }
+
+  /** Not applied: Redis holds another offset for the partition (another worker got there first). */
+  record Fenced(OptionalLong storedOffset) implements CommitResult {}
+
+  /** Not applied: the commit would push a counter past 2^63 - 1. */
+  record Overflow(CounterKey key) implements CommitResult {}
+}

@@ -1,0 +1,198 @@
+package io.countctl.core.store;
+
+import io.countctl.core.batch.BatchId;
+import io.countctl.core.counter.PnCounter;
+import io.countctl.core.key.CounterKey;
+import io.countctl.core.totals.TotalChange;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.JedisPoolConfig;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.Transaction;
+import java.util.function.Function;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+/**
+ * The Redis operations of the platform, for one cluster. Blocking (Jedis): call it from worker
+ * threads or virtual threads, never from a Vert.x event loop.
+ */
+public final class CounterStore implements AutoCloseable {
+  private static final String APPLY_SCRIPT = loadScript("apply-partition.lua");
+
+  private final JedisPool pool;
+  private final RedisKeys keys;
+  private volatile String applySha;
+
+  public CounterStore(URI redisUrl, String cluster, int maxConnections) {
+    JedisPoolConfig config = new JedisPoolConfig();
+    config.setMaxTotal(maxConnections);
+    config.setMaxIdle(maxConnections);
+    config.setJmxEnabled(false);
+    this.pool = new JedisPool(config, redisUrl, 5_000);
+    this.keys = new RedisKeys(cluster);
+  }
+
+  public RedisKeys keys() {
+    return keys;
+  }
+
+  /** Round trip to Redis; throws when it is unreachable. */
+  public void ping() {
+    call(Jedis::ping);
+  }
+
+  public StoredCounter read(CounterKey key) {
+    return call(j -> toStored(j.hmget(keys.counter(key), "p", "n", "t")));
+  }
+
+  /** Reads counters and every partition's applied offset in one MULTI, a consistent snapshot. */
+  public StoreSnapshot snapshot(Collection<CounterKey> counters) {
+    return call(j -> {
+      Transaction tx = j.multi();
+      Map<CounterKey, Response<List<String>>> replies = new LinkedHashMap<>();
+      for (CounterKey k : counters) {
+        replies.put(k, tx.hmget(keys.counter(k), "p", "n", "t"));
+      }
+      Response<Map<String, String>> offsets = tx.hgetAll(keys.offsets());
+      tx.exec();
+      Map<CounterKey, StoredCounter> values = new HashMap<>();
+      replies.forEach((k, r) -> values.put(k, toStored(r.get())));
+      return new StoreSnapshot(values, parseOffsets(offsets.get()));
+    });
+  }
+
+  /** Next offset to read per partition, as applied. */
+  public Map<Integer, Long> appliedOffsets() {
+    return call(j -> parseOffsets(j.hgetAll(keys.offsets())));
+  }
+
+  public OptionalLong appliedOffset(int partition) {
+    String v = call(j -> j.hget(keys.offsets(), Integer.toString(partition)));
+    return v == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(v));
+  }
+
+  /** Newest applied batch per edge on one partition. */
+  public Map<String, BatchId> highWaterMarks(int partition) {
+    Map<String, BatchId> marks = new HashMap<>();
+    call(j -> j.hgetAll(keys.highWaterMarks(partition)))
+        .forEach((edge, mark) -> marks.put(edge, BatchId.fromMark(edge, mark)));
+    return marks;
+  }
+
+  /** Applies a worker's commit atomically; see {@code apply-partition.lua}. */
+  public CommitResult apply(PartitionCommit commit) {
+    List<String> args = new ArrayList<>(6 + 2 * commit.marks().size() + 3 * commit.deltas().size());
+    args.add(Integer.toString(commit.partition()));
+    args.add(commit.expectedOffset().isPresent() ? Long.toString(commit.expectedOffset().getAsLong()) : "");
+    args.add(Long.toString(commit.nextOffset()));
+    args.add(Long.toString(commit.nowMillis()));
+    args.add(keys.counterPrefix());
+    args.add(Integer.toString(commit.marks().size()));
+    commit.marks().forEach((edge, id) -> {
+      args.add(edge);
+      args.add(id.mark());
+    });
+    List<CounterKey> order = new ArrayList<>(commit.deltas().size());
+    commit.deltas().forEach((key, d) -> {
+      order.add(key);
+      args.add(key.toString());
+      args.add(Long.toString(d.p()));
+      args.add(Long.toString(d.n()));
+    });
+    List<String> keyList = List.of(keys.offsets(), keys.highWaterMarks(commit.partition()));
+    // A retry after a dropped connection is safe: if the first attempt was applied, the offset
+    // check answers Fenced with the stored offset equal to nextOffset.
+    List<?> reply = (List<?>) call(j -> evalApply(j, keyList, args));
+    long code = (Long) reply.get(0);
+    if (code == 0) {
+      String stored = str(reply.get(1));
+      return new CommitResult.Fenced(stored.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(stored)));
+    }
+    if (code == 2) {
+      return new CommitResult.Overflow(CounterKey.parse(str(reply.get(1))));
+    }
+    List<TotalChange> totals = new ArrayList<>(order.size());
+    for (int i = 0; i < order.size(); i++) {
+      PnCounter state = new PnCounter(Long.parseLong(str(reply.get(1 + 2 * i))), Long.parseLong(str(reply.get(2 + 2 * i))));
+      totals.add(new TotalChange(order.get(i), state, commit.nowMillis()));
+    }
+    return new CommitResult.Applied(totals);
+  }
+
+  private Object evalApply(Jedis j, List<String> keyList, List<String> args) {
+    String sha = applySha;
+    if (sha != null) {
+      try {
+        return j.evalsha(sha, keyList, args);
+      } catch (JedisNoScriptException e) {
+        // Redis restarted or flushed its script cache: load again below.
+      }
+    }
+    applySha = j.scriptLoad(APPLY_SCRIPT);
+    return j.evalsha(applySha, keyList, args);
+  }
+
+  /**
+   * Runs {@code op} on a pooled connection, once more on a fresh connection if the first one turns
+   * out dead (after a Redis restart every pooled connection is).
+   */
+  private <T> T call(Function<Jedis, T> op) {
+    try (Jedis j = pool.getResource()) {
+      return op.apply(j);
+    } catch (JedisConnectionException first) {
+      try (Jedis j = pool.getResource()) {
+        return op.apply(j);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  private static StoredCounter toStored(List<String> pnt) {
+    if (pnt.get(0) == null && pnt.get(1) == null) {
+      return StoredCounter.NEVER_WRITTEN;
+    }
+    return new StoredCounter(new PnCounter(parse(pnt.get(0)), parse(pnt.get(1))), parse(pnt.get(2)));
+  }
+
+  private static long parse(String s) {
+    return s == null ? 0 : Long.parseLong(s);
+  }
+
+  private static String str(Object o) {
+    return o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(o);
+  }
+
+  private static Map<Integer, Long> parseOffsets(Map<String, String> raw) {
+    Map<Integer, Long> out = new HashMap<>();
+    raw.forEach((p, o) -> out.put(Integer.parseInt(p), Long.parseLong(o)));
+    return out;
+  }
+
+  private static String loadScript(String name) {
+    try (InputStream in = CounterStore.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing script " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

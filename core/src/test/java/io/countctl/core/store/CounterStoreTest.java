@@ -1,0 +1,93 @@
+package io.countctl.core.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.countctl.core.batch.BatchId;
+import io.countctl.core.counter.PnCounter;
+import io.countctl.core.key.CounterKey;
+import io.countctl.testkit.RedisTestServer;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Against a real Redis. */
+class CounterStoreTest {
+  static RedisTestServer redis;
+  static CounterStore store;
+  static final CounterKey LIKES = new CounterKey("post-1", "likes");
+
+  @BeforeAll
+  static void start() {
+    redis = RedisTestServer.start();
+    store = new CounterStore(redis.url(), "t", 4);
+  }
+
+  @AfterAll
+  static void stop() {
+    store.close();
+    redis.close();
+  }
+
+  @Test
+  void applyMovesSumsOffsetAndMarksTogetherAndFencesStaleWriters() {
+    int partition = 3;
+    CommitResult first = store.apply(new PartitionCommit(partition, OptionalLong.empty(), 10,
+        Map.of("edge-a", new BatchId("edge-a", 5, 1)), Map.of(LIKES, new PnCounter(7, 2)), 1000));
+    CommitResult.Applied applied = (CommitResult.Applied) first;
+    assertEquals(5, applied.totals().getFirst().count());
+    assertEquals(OptionalLong.of(10), store.appliedOffset(partition));
+    assertEquals(new BatchId("edge-a", 5, 1), store.highWaterMarks(partition).get("edge-a"));
+
+    // A worker that still believes nothing was applied is refused, and changes nothing.
+    CommitResult stale = store.apply(new PartitionCommit(partition, OptionalLong.empty(), 12,
+        Map.of(), Map.of(LIKES, new PnCounter(100, 0)), 2000));
+    assertEquals(new CommitResult.Fenced(OptionalLong.of(10)), stale);
+    assertEquals(5, store.read(LIKES).count());
+
+    store.apply(new PartitionCommit(partition, OptionalLong.of(10), 11, Map.of(), Map.of(LIKES, new PnCounter(0, 9)), 3000));
+    StoredCounter now = store.read(LIKES);
+    assertEquals(-4, now.count());
+    assertEquals(3000, now.updatedAtMillis());
+  }
+
+  @Test
+  void countsStayExactBeyondTwoToThe53AndOverflowIsRefused() {
+    CounterKey big = new CounterKey("big", "views");
+    long huge = (1L << 53) + 1;
+    store.apply(new PartitionCommit(0, OptionalLong.empty(), 1, Map.of(), Map.of(big, new PnCounter(huge, 0)), 1));
+    CommitResult.Applied a = (CommitResult.Applied) store.apply(new PartitionCommit(0, OptionalLong.of(1), 2, Map.of(), Map.of(big, new PnCounter(2, 0)), 2));
+    assertEquals(huge + 2, a.totals().getFirst().count());
+
+    CommitResult over = store.apply(new PartitionCommit(0, OptionalLong.of(2), 3, Map.of(),
+        Map.of(big, new PnCounter(Long.MAX_VALUE - 10, 0)), 3));
+    assertInstanceOf(CommitResult.Overflow.class, over);
+    assertEquals(huge + 2, store.read(big).count());
+    assertEquals(OptionalLong.of(2), store.appliedOffset(0), "a refused commit moves no offset");
+  }
+
+  @Test
+  void snapshotReadsCountersWithOffsetsAndNeverWrittenReadsZero() {
+    CounterKey fresh = new CounterKey("never", "written");
+    store.apply(new PartitionCommit(7, OptionalLong.empty(), 4, Map.of(), Map.of(new CounterKey("s", "x"), new PnCounter(3, 0)), 1));
+    StoreSnapshot snap = store.snapshot(List.of(fresh, new CounterKey("s", "x")));
+    assertEquals(StoredCounter.NEVER_WRITTEN, snap.counters().get(fresh));
+    assertEquals(3, snap.counters().get(new CounterKey("s", "x")).count());
+    assertTrue(snap.contains(7, 3));
+    assertTrue(!snap.contains(7, 4));
+  }
+
+  @Test
+  void countsSurviveARedisRestartFromTheAppendOnlyFile() {
+    CounterKey k = new CounterKey("durable", "likes");
+    store.apply(new PartitionCommit(11, OptionalLong.empty(), 1, Map.of(), Map.of(k, new PnCounter(42, 0)), 1));
+    redis.restart();
+    assertEquals(42, store.read(k).count());
+    assertEquals(OptionalLong.of(1), store.appliedOffset(11));
+  }
+
+}

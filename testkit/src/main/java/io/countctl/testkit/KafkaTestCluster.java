@@ -1,0 +1,89 @@
+package io.countctl.testkit;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * A real single-node Kafka (KRaft, combined broker and controller) running inside the test JVM on
+ * a free port, from Kafka's own test kit. Starts in about a second.
+ */
+public final class KafkaTestCluster implements AutoCloseable {
+  private final KafkaClusterTestKit kit;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private KafkaTestCluster(KafkaClusterTestKit kit) {
+    this.kit = kit;
+  }
+
+  public static KafkaTestCluster start() {
+    try {
+      KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+              .setCombined(true)
+              .setNumBrokerNodes(1)
+              .setNumControllerNodes(1)
+              .build())
+          // Single node: internal topics with replication 1, or consumer groups never join.
+          .setConfigProp("offsets.topic.replication.factor", "1")
+          .setConfigProp("offsets.topic.num.partitions", "4")
+          .setConfigProp("transaction.state.log.replication.factor", "1")
+          .setConfigProp("transaction.state.log.min.isr", "1")
+          .setConfigProp("group.initial.rebalance.delay.ms", "0")
+          .setConfigProp("num.partitions", "4")
+          .build();
+      kit.format();
+      kit.startup();
+      kit.waitForReadyBrokers();
+      return new KafkaTestCluster(kit);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not start the Kafka test broker", e);
+    }
+  }
+
+  public String bootstrapServers() {
+    return kit.bootstrapServers();
+  }
+
+  public Admin admin() {
+    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+  }
+
+  /** Creates a topic (replication 1) unless it exists. */
+  public void createTopic(String name, int partitions) {
+    try (Admin admin = admin()) {
+      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+    } catch (Exception e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new IllegalStateException("could not create topic " + name, e);
+      }
+    }
+  }
+
+  /** Stops and starts the broker in place, keeping its data: a broker restart. */
+  public void restartBrokers() {
+    try {
+      kit.brokers().values().forEach(b -> b.shutdown());
+      kit.brokers().values().forEach(b -> b.startup());
+      kit.waitForReadyBrokers();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not restart the Kafka test broker", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) { // the kit must be closed once only
+      try {
+        kit.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("could not stop the Kafka test broker", e);
+      }
+    }
+  }
+}
