@@ -1,0 +1,97 @@
+package io.countctl.edge;
+
+import io.countctl.core.config.AckMode;
+import io.countctl.core.config.ConfigException;
+import io.countctl.core.config.Settings;
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * Everything an edge node is configured with, parsed from {@link Settings} in {@link #from}.
+ *
+ * <table>
+ *   <tr><th>setting</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>COUNT_CLUSTER</td><td>count</td><td>topic and key prefix (the DistributedCounter's name)</td></tr>
+ *   <tr><td>COUNT_REGION</td><td>local</td><td>region this edge serves</td></tr>
+ *   <tr><td>COUNT_KAFKA_BOOTSTRAP</td><td>required</td><td>Kafka bootstrap servers</td></tr>
+ *   <tr><td>COUNT_REDIS_URL</td><td>required</td><td>{@code redis://host:port} of the region's Redis</td></tr>
+ *   <tr><td>COUNT_HTTP_PORT</td><td>8080</td><td>HTTP port (0: any free port)</td></tr>
+ *   <tr><td>COUNT_ACK_MODE</td><td>durable</td><td>{@code durable}: answer once Kafka has the write; {@code buffered}: at once</td></tr>
+ *   <tr><td>COUNT_FLUSH_MS</td><td>5 (durable), 1000 (buffered)</td><td>flush interval</td></tr>
+ *   <tr><td>COUNT_EDGE_ID</td><td>host name + port</td><td>this edge's identity in batches</td></tr>
+ *   <tr><td>COUNT_PARTITIONS</td><td>8</td><td>partitions of topics this edge creates when missing</td></tr>
+ *   <tr><td>COUNT_REPLICATION</td><td>1</td><td>replication factor of topics it creates</td></tr>
+ *   <tr><td>COUNT_MAX_BODY_BYTES</td><td>1048576</td><td>larger request bodies get 413</td></tr>
+ *   <tr><td>COUNT_MAX_BATCH_WRITES</td><td>10000</td><td>most writes in one {@code POST /v1/batch}</td></tr>
+ *   <tr><td>COUNT_MAX_PENDING_COUNTERS</td><td>1000000</td><td>unflushed counters held before writes get 503</td></tr>
+ *   <tr><td>COUNT_MAX_KAFKA_STALL_MS</td><td>5000</td><td>writes get 503 once Kafka has acknowledged nothing for this long</td></tr>
+ *   <tr><td>COUNT_WRITE_TIMEOUT_MS</td><td>10000</td><td>durable mode: a write not confirmed by then gets 503</td></tr>
+ *   <tr><td>COUNT_READ_CACHE_MS</td><td>250</td><td>how long a total read from Redis is served</td></tr>
+ *   <tr><td>COUNT_READ_CACHE_ENTRIES</td><td>100000</td><td>most totals cached</td></tr>
+ *   <tr><td>COUNT_EVENT_LOOPS</td><td>2 × cores</td><td>HTTP server instances (one per event loop)</td></tr>
+ * </table>
+ */
+public record EdgeConfig(
+    String cluster,
+    String region,
+    String kafkaBootstrap,
+    URI redisUrl,
+    int httpPort,
+    AckMode ackMode,
+    Duration flushInterval,
+    String edgeId,
+    int partitions,
+    short replication,
+    int maxBodyBytes,
+    int maxBatchWrites,
+    int maxPendingCounters,
+    Duration maxKafkaStall,
+    Duration writeTimeout,
+    Duration readCacheTtl,
+    int readCacheEntries,
+    int eventLoops) {
+
+  public static EdgeConfig from(Settings s) {
+    AckMode mode = s.choice(Settings.ACK_MODE, AckMode.DURABLE);
+    int port = s.integer(Settings.HTTP_PORT, 8080, 0, 65535);
+    return new EdgeConfig(
+        s.cluster(),
+        s.string(Settings.REGION, "local"),
+        s.required(Settings.KAFKA_BOOTSTRAP),
+        redisUri(s.required(Settings.REDIS_URL)),
+        port,
+        mode,
+        s.millis(Settings.FLUSH_MS, mode.defaultFlushMs(), 1, 60_000),
+        s.string("COUNT_EDGE_ID", hostName() + "-" + port + "-" + ProcessHandle.current().pid()),
+        s.integer("COUNT_PARTITIONS", 8, 1, 10_000),
+        (short) s.integer("COUNT_REPLICATION", 1, 1, 10),
+        s.integer("COUNT_MAX_BODY_BYTES", 1 << 20, 1024, 64 << 20),
+        s.integer("COUNT_MAX_BATCH_WRITES", 10_000, 1, 1_000_000),
+        s.integer("COUNT_MAX_PENDING_COUNTERS", 1_000_000, 1, 100_000_000),
+        s.millis("COUNT_MAX_KAFKA_STALL_MS", 5_000, 100, 600_000),
+        s.millis("COUNT_WRITE_TIMEOUT_MS", 10_000, 100, 600_000),
+        s.millis("COUNT_READ_CACHE_MS", 250, 1, 60_000),
+        s.integer("COUNT_READ_CACHE_ENTRIES", 100_000, 1, 100_000_000),
+        s.integer("COUNT_EVENT_LOOPS", 2 * Runtime.getRuntime().availableProcessors(), 1, 256));
+  }
+
+  static URI redisUri(String text) {
+    URI uri = URI.create(text);
+    if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
+      throw new ConfigException(Settings.REDIS_URL + " must look like redis://host:port, got '" + text + "'");
+    }
+    return uri;
+  }
+
+  private static String hostName() {
+    String h = System.getenv("HOSTNAME");
+    if (h != null && !h.isBlank()) {
+      return h;
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "edge";
+    }
+  }
+}

@@ -1,0 +1,185 @@
+package io.countctl.edge;
+
+import io.countctl.core.config.Topics;
+import io.countctl.core.kafka.TopicProvisioner;
+import io.countctl.core.store.CounterStore;
+import io.countctl.edge.http.EdgeRoutes;
+import io.countctl.edge.ingest.Admission;
+import io.countctl.edge.ingest.DeltaFlusher;
+import io.countctl.edge.ingest.EdgeAggregator;
+import io.countctl.edge.ingest.InFlightBatches;
+import io.countctl.edge.ingest.WritePath;
+import io.countctl.edge.read.CountView;
+import io.countctl.edge.read.TotalsCache;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.RoundRobinPartitioner;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running edge node: HTTP server on every event loop, the aggregation table, the flusher to
+ * Kafka and the read path from Redis. {@link #start} wires them; {@link #close} stops taking
+ * requests, flushes what is pending and waits for Kafka to have it.
+ */
+public final class EdgeNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EdgeNode.class);
+
+  private final EdgeConfig config;
+  private final Vertx vertx;
+  private final DeltaFlusher flusher;
+  private final Producer<byte[], byte[]> producer;
+  private final CounterStore store;
+  private final ExecutorService blocking;
+  private final StoreWatch storeWatch;
+  private final int port;
+
+  private EdgeNode(EdgeConfig config, Vertx vertx, DeltaFlusher flusher, Producer<byte[], byte[]> producer,
+      CounterStore store, ExecutorService blocking, StoreWatch storeWatch, int port) {
+    this.config = config;
+    this.vertx = vertx;
+    this.flusher = flusher;
+    this.producer = producer;
+    this.store = store;
+    this.blocking = blocking;
+    this.storeWatch = storeWatch;
+    this.port = port;
+  }
+
+  public static EdgeNode start(EdgeConfig config) {
+    Topics topics = new Topics(config.cluster());
+    TopicProvisioner.ensureTopics(config.kafkaBootstrap(), topics, config.partitions(), config.replication());
+
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    metrics.config().commonTags("cluster", config.cluster(), "region", config.region());
+    CounterStore store = new CounterStore(config.redisUrl(), config.cluster(), 64);
+    ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("edge-redis-", 0).factory());
+    Producer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(config));
+
+    EdgeAggregator aggregator = new EdgeAggregator();
+    // Keep applied batches a little longer than a cached total can be served (see InFlightBatches).
+    InFlightBatches inFlight = new InFlightBatches(config.readCacheTtl().toNanos() + TimeUnit.MILLISECONDS.toNanos(100));
+    DeltaFlusher flusher = new DeltaFlusher(aggregator, inFlight, producer, topics.deltas(), config.edgeId(),
+        System.currentTimeMillis(), config.flushInterval(), config.writeTimeout(), metrics);
+    Admission admission = new Admission(aggregator, flusher, config.maxPendingCounters(), config.maxKafkaStall());
+    WritePath writes = new WritePath(aggregator, admission, config.ackMode(), metrics);
+    TotalsCache cache = new TotalsCache(store, inFlight, blocking, config.readCacheTtl(), config.readCacheEntries());
+    CountView view = new CountView(aggregator, inFlight, flusher);
+    StoreWatch storeWatch = new StoreWatch(store, inFlight);
+    Gauge.builder("count_edge_pending_counters", aggregator, EdgeAggregator::size).register(metrics);
+    Gauge.builder("count_edge_inflight_batches", inFlight, InFlightBatches::size).register(metrics);
+    Gauge.builder("count_edge_kafka_stall_seconds", flusher, f -> f.stalledFor().toMillis() / 1000.0).register(metrics);
+
+    java.util.function.Supplier<String> readiness = () -> {
+      String redis = storeWatch.problem();
+      return redis.isEmpty() ? admission.problem() : redis;
+    };
+    EdgeRoutes routes = new EdgeRoutes(config, writes, cache, view, metrics, readiness);
+
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
+    int port = config.httpPort() == 0 ? freePort() : config.httpPort();
+    HttpServerOptions http = new HttpServerOptions()
+        .setPort(port)
+        .setCompressionSupported(true)
+        .setCompressionLevel(1); // tiny JSON bodies: spend little CPU on gzip
+    try {
+      // One server per event loop; Vert.x shares the port between them.
+      vertx.deployVerticle(() -> new HttpVerticle(routes, http), new DeploymentOptions().setInstances(config.eventLoops()))
+          .await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      vertx.close();
+      producer.close();
+      store.close();
+      throw new IllegalStateException("edge could not listen on port " + port + ": " + e.getMessage(), e);
+    }
+    flusher.start();
+    storeWatch.start();
+    log.info("edge {} listening on :{} (cluster {}, {} mode, flush every {} ms)", config.edgeId(), port,
+        config.cluster(), config.ackMode().name().toLowerCase(), config.flushInterval().toMillis());
+    return new EdgeNode(config, vertx, flusher, producer, store, blocking, storeWatch, port);
+  }
+
+  static Map<String, Object> producerConfig(EdgeConfig config) {
+    return Map.ofEntries(
+        Map.entry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap()),
+        Map.entry(ProducerConfig.CLIENT_ID_CONFIG, "edge-" + config.edgeId()),
+        Map.entry(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()),
+        Map.entry(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()),
+        Map.entry(ProducerConfig.ACKS_CONFIG, "all"),
+        Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+        // Retry inside the producer until Kafka answers: a record given up on could still land,
+        // and a re-send would then count twice. Memory is bounded by Admission instead.
+        Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE),
+        Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000),
+        Map.entry(ProducerConfig.LINGER_MS_CONFIG, 0), // the edge batches already
+        Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
+        Map.entry(ProducerConfig.PARTITIONER_CLASS_CONFIG, RoundRobinPartitioner.class.getName()));
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public EdgeConfig config() {
+    return config;
+  }
+
+  @Override
+  public void close() {
+    try {
+      vertx.close().await(10, TimeUnit.SECONDS); // stop taking requests first
+    } catch (Exception e) {
+      log.warn("closing HTTP: {}", e.toString());
+    }
+    flusher.close(); // flush what was accepted and wait for Kafka
+    storeWatch.close();
+    producer.close(java.time.Duration.ofSeconds(10));
+    blocking.shutdownNow();
+    store.close();
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** One HTTP server instance, on the event loop Vert.x gives this verticle. */
+  private static final class HttpVerticle extends VerticleBase {
+    private final EdgeRoutes routes;
+    private final HttpServerOptions options;
+
+    HttpVerticle(EdgeRoutes routes, HttpServerOptions options) {
+      this.routes = routes;
+      this.options = options;
+    }
+
+    @Override
+    public Future<?> start() {
+      HttpServer server = vertx.createHttpServer(options).requestHandler(routes.router(vertx));
+      return server.listen();
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package io.countctl.edge.ingest;
+
+import io.countctl.core.counter.PnCounter;
+import io.countctl.core.key.CounterKey;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The edge's in-memory table of unflushed deltas, keyed by counter (seed 000's edge
+ * aggregation): a write is a map lookup and a CAS, whatever the request rate. Memory is bounded
+ * by the number of distinct counters written within a flush interval, not by the write rate.
+ */
+public final class EdgeAggregator {
+  private final ConcurrentHashMap<CounterKey, PendingCell> cells = new ConcurrentHashMap<>();
+  /** Cells that were empty at the previous drain: retired at the next one if still empty. */
+  private final Map<CounterKey, PendingCell> idle = new HashMap<>();
+  private volatile FlushGeneration current = new FlushGeneration(0);
+
+  /**
+   * Adds a write and returns the generation whose flush carries it.
+   *
+   * @throws ArithmeticException if the counter's pending delta would overflow
+   */
+  FlushGeneration add(CounterKey key, boolean increment, long by) {
+    while (true) {
+      FlushGeneration gen = current;
+      if (!gen.enter()) {
+        continue; // sealed under us: the flusher has already installed the next generation
+      }
+      try {
+        addToCell(key, increment, by);
+        return gen;
+      } finally {
+        gen.exit();
+      }
+    }
+  }
+
+  /** Puts deltas back after a flush that never reached Kafka; they go out with a later flush. */
+  void requeue(Map<CounterKey, PnCounter> deltas) {
+    deltas.forEach((key, d) -> {
+      if (d.p() > 0) {
+        addToCell(key, true, d.p());
+      }
+      if (d.n() > 0) {
+        addToCell(key, false, d.n());
+      }
+    });
+  }
+
+  private void addToCell(CounterKey key, boolean increment, long by) {
+    while (!cells.computeIfAbsent(key, k -> new PendingCell()).add(increment, by)) {
+      Thread.onSpinWait(); // retired cell: it is leaving the map, look again
+    }
+  }
+
+  /** The current generation, whose writers are answered by the next flush. */
+  FlushGeneration current() {
+    return current;
+  }
+
+  /**
+   * Seals the current generation, installs the next, and takes every pending delta (flusher
+   * thread only).
+   */
+  Drained drain() {
+    FlushGeneration sealed = current;
+    current = new FlushGeneration(sealed.number() + 1);
+    sealed.seal();
+    sealed.awaitWriters();
+    Map<CounterKey, PnCounter> taken = new HashMap<>();
+    for (Iterator<Map.Entry<CounterKey, PendingCell>> it = cells.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<CounterKey, PendingCell> e = it.next();
+      PendingCell cell = e.getValue();
+      long p = cell.takeP();
+      long n = cell.takeN();
+      if (p != 0 || n != 0) {
+        taken.put(e.getKey(), new PnCounter(p, n));
+        idle.remove(e.getKey());
+      } else if (idle.remove(e.getKey()) != null) {
+        if (cell.retireIfEmpty()) {
+          cells.remove(e.getKey(), cell);
+        }
+      } else {
+        idle.put(e.getKey(), cell);
+      }
+    }
+    return new Drained(sealed, taken);
+  }
+
+  /** This edge's unflushed delta for one counter (reads add it to the stored total). */
+  public PnCounter pending(CounterKey key) {
+    PendingCell cell = cells.get(key);
+    return cell == null ? PnCounter.ZERO : new PnCounter(cell.peekP(), cell.peekN());
+  }
+
+  /** Number of counters with a cell in the table (the memory the table holds). */
+  public int size() {
+    return cells.size();
+  }
+
+  /** What one drain took, and the generation it answers for. */
+  record Drained(FlushGeneration generation, Map<CounterKey, PnCounter> deltas) {}
+}

@@ -1,0 +1,83 @@
+package io.countctl.edge.ingest;
+
+import io.countctl.core.key.CounterKey;
+import io.countctl.core.key.InvalidKeyException;
+import io.countctl.edge.http.BadRequest;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+
+/** One validated write: which counter, which way, by how much. */
+public record WriteRequest(CounterKey key, boolean increment, long by) {
+  public static final long MAX_BY = 1_000_000;
+
+  /** Parses the body of {@code PUT /v1/{id}/{counter}}. */
+  public static WriteRequest parse(String id, String counter, Buffer body) {
+    return fromJson(key(id, counter), object(body));
+  }
+
+  /** Parses one entry of {@code POST /v1/batch}: the fields of a PUT body plus id and counter. */
+  public static WriteRequest fromEntry(JsonObject entry) {
+    Object id = entry.getValue("id");
+    Object counter = entry.getValue("counter");
+    if (!(id instanceof String) || !(counter instanceof String)) {
+      throw new BadRequest("invalid_key", "id and counter must be strings");
+    }
+    return fromJson(key((String) id, (String) counter), entry);
+  }
+
+  static CounterKey key(String id, String counter) {
+    try {
+      return new CounterKey(id, counter);
+    } catch (InvalidKeyException e) {
+      throw new BadRequest("invalid_key", e.getMessage());
+    }
+  }
+
+  /** The body as a JSON object, or a 400 that says what was expected. */
+  public static JsonObject object(Buffer body, String expected) {
+    if (body != null && body.length() > 0) {
+      try {
+        return new JsonObject(body); // refuses arrays, scalars and broken JSON alike
+      } catch (DecodeException | ClassCastException e) {
+        // same answer as an empty body
+      }
+    }
+    throw new BadRequest("malformed_json", "the body must be a JSON object such as " + expected);
+  }
+
+  static JsonObject object(Buffer body) {
+    return object(body, "{\"action\":\"increment\"}");
+  }
+
+  static WriteRequest fromJson(CounterKey key, JsonObject json) {
+    Object action = json.getValue("action");
+    boolean increment;
+    if ("increment".equals(action)) {
+      increment = true;
+    } else if ("decrement".equals(action)) {
+      increment = false;
+    } else {
+      throw new BadRequest("invalid_action", "action must be \"increment\" or \"decrement\", got " + describe(action));
+    }
+    return new WriteRequest(key, increment, by(json.getValue("by")));
+  }
+
+  private static long by(Object by) {
+    if (by == null) {
+      return 1;
+    }
+    if (!(by instanceof Integer || by instanceof Long)) {
+      throw new BadRequest("invalid_by", "by must be a whole number from 1 to " + MAX_BY + ", got " + describe(by));
+    }
+    long n = ((Number) by).longValue();
+    if (n < 1 || n > MAX_BY) {
+      throw new BadRequest("invalid_by", "by must be a whole number from 1 to " + MAX_BY + ", got " + n);
+    }
+    return n;
+  }
+
+  private static String describe(Object v) {
+    return v == null ? "nothing" : v instanceof String s ? "\"" + s + "\"" : String.valueOf(v);
+  }
+}

@@ -1,0 +1,54 @@
+package io.countctl.edge.read;
+
+import io.countctl.core.counter.PnCounter;
+import io.countctl.core.key.CounterKey;
+import io.countctl.edge.ingest.DeltaFlusher;
+import io.countctl.edge.ingest.EdgeAggregator;
+import io.countctl.edge.ingest.InFlightBatches;
+
+/**
+ * What this edge answers for a counter: the region total from Redis, plus this edge's flushed
+ * batches that total does not contain yet, plus its unflushed delta — so a client sees its own
+ * write at once on the edge that took it.
+ */
+public final class CountView {
+  private static final int MAX_RETRIES = 10_000;
+
+  private final EdgeAggregator aggregator;
+  private final InFlightBatches inFlight;
+  private final DeltaFlusher flusher;
+
+  public CountView(EdgeAggregator aggregator, InFlightBatches inFlight, DeltaFlusher flusher) {
+    this.aggregator = aggregator;
+    this.inFlight = inFlight;
+    this.flusher = flusher;
+  }
+
+  /** The counter's state as this edge sees it, given a cache entry. */
+  public Seen seen(CounterKey key, TotalsCache.Entry entry) {
+    PnCounter local = PnCounter.ZERO;
+    for (int i = 0; i < MAX_RETRIES; i++) {
+      // A flush moving deltas from the table to the in-flight list would make them count twice
+      // or not at all: read both between two equal, even move versions.
+      long before = flusher.moveVersion();
+      if ((before & 1) != 0) {
+        Thread.onSpinWait();
+        continue;
+      }
+      local = aggregator.pending(key).plus(inFlight.notIn(key, entry.appliedOffsets()));
+      if (flusher.moveVersion() == before) {
+        break;
+      }
+    }
+    return new Seen(entry.stored().state().plus(local), entry.stored().updatedAtMillis(), !local.isZero());
+  }
+
+  /**
+   * @param hasLocal whether part of the count is this edge's own not-yet-stored writes
+   */
+  public record Seen(PnCounter state, long storedUpdatedAtMillis, boolean hasLocal) {
+    public long count() {
+      return state.value();
+    }
+  }
+}

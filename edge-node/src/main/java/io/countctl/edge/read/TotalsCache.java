@@ -1,0 +1,76 @@
+package io.countctl.edge.read;
+
+import io.countctl.core.key.CounterKey;
+import io.countctl.core.store.CounterStore;
+import io.countctl.core.store.StoreSnapshot;
+import io.countctl.core.store.StoredCounter;
+import io.countctl.edge.ingest.InFlightBatches;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * The edge's cache of region totals from Redis. An entry is served only while younger than the
+ * time-to-live; then one load (shared by every request that needs it) reads the counter and all
+ * partitions' applied offsets in one transaction, which tells the read path exactly which of this
+ * edge's flushed batches the total already contains.
+ */
+public final class TotalsCache {
+  /** A counter as read from Redis, with the offsets the read reflects. */
+  public record Entry(StoredCounter stored, Map<Integer, Long> appliedOffsets, long fetchedNanos) {}
+
+  private final CounterStore store;
+  private final InFlightBatches inFlight;
+  private final ExecutorService blocking;
+  private final long ttlNanos;
+  private final int maxEntries;
+  private final ConcurrentHashMap<CounterKey, Entry> entries = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<CounterKey, CompletableFuture<Entry>> loading = new ConcurrentHashMap<>();
+
+  public TotalsCache(CounterStore store, InFlightBatches inFlight, ExecutorService blocking, Duration ttl, int maxEntries) {
+    this.store = store;
+    this.inFlight = inFlight;
+    this.blocking = blocking;
+    this.ttlNanos = ttl.toNanos();
+    this.maxEntries = maxEntries;
+  }
+
+  /** A fresh entry: at once from the cache, else after one (shared) Redis read. */
+  public CompletableFuture<Entry> fresh(CounterKey key) {
+    Entry e = entries.get(key);
+    if (e != null && System.nanoTime() - e.fetchedNanos() < ttlNanos) {
+      return CompletableFuture.completedFuture(e);
+    }
+    return loading.computeIfAbsent(key, this::load);
+  }
+
+  private CompletableFuture<Entry> load(CounterKey key) {
+    CompletableFuture<Entry> f = CompletableFuture.supplyAsync(() -> {
+      long started = System.nanoTime(); // the entry is as old as the moment the read began
+      StoreSnapshot snap = store.snapshot(List.of(key));
+      inFlight.observeApplied(snap.appliedOffsets());
+      return new Entry(snap.counters().get(key), snap.appliedOffsets(), started);
+    }, blocking);
+    f.whenComplete((entry, error) -> {
+      if (entry != null) {
+        if (entries.size() >= maxEntries) {
+          evictStale();
+        }
+        entries.put(key, entry);
+      }
+      loading.remove(key, f);
+    });
+    return f;
+  }
+
+  private void evictStale() {
+    long now = System.nanoTime();
+    entries.values().removeIf(e -> now - e.fetchedNanos() >= ttlNanos);
+    if (entries.size() >= maxEntries) {
+      entries.clear(); // all fresh and still too many: start over rather than grow
+    }
+  }
+}

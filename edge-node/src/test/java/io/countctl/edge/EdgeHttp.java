@@ -1,0 +1,45 @@
+package io.countctl.edge;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/** A small HTTP client for tests against an edge. */
+record EdgeHttp(HttpClient client, String base) {
+  static EdgeHttp to(int port) {
+    return new EdgeHttp(HttpClient.newHttpClient(), "http://127.0.0.1:" + port);
+  }
+
+  HttpResponse<String> send(String method, String path, String body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    try {
+      return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  JsonObject put(String id, String counter, String body) {
+    HttpResponse<String> r = send("PUT", "/v1/" + id + "/" + counter, body);
+    if (r.statusCode() != 200) {
+      throw new AssertionError("PUT answered " + r.statusCode() + ": " + r.body());
+    }
+    return new JsonObject(r.body());
+  }
+
+  long count(String id, String counter) {
+    HttpResponse<String> r = send("GET", "/v1/" + id + "/" + counter, null);
+    if (r.statusCode() != 200) {
+      throw new AssertionError("GET answered " + r.statusCode() + ": " + r.body());
+    }
+    return new JsonObject(r.body()).getLong("count");
+  }
+}
