@@ -29,6 +29,11 @@ import java.time.Duration;
  *   <tr><td>COUNT_READ_CACHE_MS</td><td>250</td><td>how long a total read from Redis is served</td></tr>
  *   <tr><td>COUNT_READ_CACHE_ENTRIES</td><td>100000</td><td>most totals cached</td></tr>
  *   <tr><td>COUNT_EVENT_LOOPS</td><td>2 × cores</td><td>HTTP server instances (one per event loop)</td></tr>
+ *   <tr><td>COUNT_ADVERTISED_URL</td><td>http://host name:port</td><td>where workers reach this edge's internal webhook</td></tr>
+ *   <tr><td>COUNT_INTERNAL_SECRET</td><td>none</td><td>shared secret of {@code /internal/*}; without it only loopback callers are let in</td></tr>
+ *   <tr><td>COUNT_SSE_COALESCE_MS</td><td>100</td><td>changes of a counter within this window make one SSE event</td></tr>
+ *   <tr><td>COUNT_SSE_HEARTBEAT_MS</td><td>15000</td><td>SSE comment line sent this often to keep idle streams open</td></tr>
+ *   <tr><td>COUNT_SSE_MAX_COUNTERS</td><td>100</td><td>most counters on one SSE stream</td></tr>
  * </table>
  */
 public record EdgeConfig(
@@ -49,7 +54,22 @@ public record EdgeConfig(
     Duration writeTimeout,
     Duration readCacheTtl,
     int readCacheEntries,
-    int eventLoops) {
+    int eventLoops,
+    String advertisedUrl,
+    String internalSecret,
+    long sseCoalesceMs,
+    long sseHeartbeatMs,
+    int sseMaxCounters) {
+
+  /** The same configuration listening on another port (port 0 is resolved before the server starts). */
+  public EdgeConfig withPort(int newPort) {
+    String url = advertisedUrl.endsWith(":" + httpPort) && httpPort == 0
+        ? advertisedUrl.substring(0, advertisedUrl.length() - 2) + ":" + newPort
+        : advertisedUrl;
+    return new EdgeConfig(cluster, region, kafkaBootstrap, redisUrl, newPort, ackMode, flushInterval, edgeId, partitions,
+        replication, maxBodyBytes, maxBatchWrites, maxPendingCounters, maxKafkaStall, writeTimeout, readCacheTtl,
+        readCacheEntries, eventLoops, url, internalSecret, sseCoalesceMs, sseHeartbeatMs, sseMaxCounters);
+  }
 
   public static EdgeConfig from(Settings s) {
     AckMode mode = s.choice(Settings.ACK_MODE, AckMode.DURABLE);
@@ -72,7 +92,12 @@ public record EdgeConfig(
         s.millis("COUNT_WRITE_TIMEOUT_MS", 10_000, 100, 600_000),
         s.millis("COUNT_READ_CACHE_MS", 250, 1, 60_000),
         s.integer("COUNT_READ_CACHE_ENTRIES", 100_000, 1, 100_000_000),
-        s.integer("COUNT_EVENT_LOOPS", 2 * Runtime.getRuntime().availableProcessors(), 1, 256));
+        s.integer("COUNT_EVENT_LOOPS", 2 * Runtime.getRuntime().availableProcessors(), 1, 256),
+        s.string("COUNT_ADVERTISED_URL", "http://" + hostName() + ":" + port),
+        s.string("COUNT_INTERNAL_SECRET", ""),
+        s.number("COUNT_SSE_COALESCE_MS", 100, 1, 10_000),
+        s.number("COUNT_SSE_HEARTBEAT_MS", 15_000, 100, 600_000),
+        s.integer("COUNT_SSE_MAX_COUNTERS", 100, 1, 10_000));
   }
 
   static URI redisUri(String text) {

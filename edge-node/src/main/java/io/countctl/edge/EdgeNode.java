@@ -9,6 +9,9 @@ import io.countctl.edge.ingest.DeltaFlusher;
 import io.countctl.edge.ingest.EdgeAggregator;
 import io.countctl.edge.ingest.InFlightBatches;
 import io.countctl.edge.ingest.WritePath;
+import io.countctl.edge.live.LiveHub;
+import io.countctl.edge.live.LiveRoutes;
+import io.countctl.edge.live.SubscriptionPublisher;
 import io.countctl.edge.read.CountView;
 import io.countctl.edge.read.TotalsCache;
 import io.micrometer.core.instrument.Gauge;
@@ -66,7 +69,8 @@ public final class EdgeNode implements AutoCloseable {
     this.port = port;
   }
 
-  public static EdgeNode start(EdgeConfig config) {
+  public static EdgeNode start(EdgeConfig requested) {
+    EdgeConfig config = requested.httpPort() == 0 ? requested.withPort(freePort()) : requested;
     Topics topics = new Topics(config.cluster());
     TopicProvisioner.ensureTopics(config.kafkaBootstrap(), topics, config.partitions(), config.replication());
 
@@ -94,10 +98,12 @@ public final class EdgeNode implements AutoCloseable {
       String redis = storeWatch.problem();
       return redis.isEmpty() ? admission.problem() : redis;
     };
-    EdgeRoutes routes = new EdgeRoutes(config, writes, cache, view, metrics, readiness);
-
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
-    int port = config.httpPort() == 0 ? freePort() : config.httpPort();
+    SubscriptionPublisher subscriptions = new SubscriptionPublisher(producer, topics.subscriptions(), config.advertisedUrl(), blocking);
+    LiveHub hub = new LiveHub(vertx, subscriptions, config.sseCoalesceMs(), config.sseHeartbeatMs(), metrics);
+    LiveRoutes live = new LiveRoutes(hub, cache, view, config.internalSecret(), config.sseMaxCounters());
+    EdgeRoutes routes = new EdgeRoutes(config, writes, cache, view, live, metrics, readiness);
+    int port = config.httpPort();
     HttpServerOptions http = new HttpServerOptions()
         .setPort(port)
         .setCompressionSupported(true)

@@ -6,6 +6,7 @@ import io.countctl.core.ops.OpsRoutes;
 import io.countctl.edge.EdgeConfig;
 import io.countctl.edge.ingest.WritePath;
 import io.countctl.edge.ingest.WriteRequest;
+import io.countctl.edge.live.LiveRoutes;
 import io.countctl.edge.read.CountView;
 import io.countctl.edge.read.TotalsCache;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -35,11 +36,13 @@ public final class EdgeRoutes {
   private final WritePath writes;
   private final TotalsCache cache;
   private final CountView view;
+  private final LiveRoutes live;
   private final PrometheusMeterRegistry metrics;
   private final Supplier<String> readiness;
 
-  public EdgeRoutes(EdgeConfig config, WritePath writes, TotalsCache cache, CountView view,
+  public EdgeRoutes(EdgeConfig config, WritePath writes, TotalsCache cache, CountView view, LiveRoutes live,
       PrometheusMeterRegistry metrics, Supplier<String> readiness) {
+    this.live = live;
     this.config = config;
     this.writes = writes;
     this.cache = cache;
@@ -52,6 +55,7 @@ public final class EdgeRoutes {
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, metrics, readiness);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
+    live.mount(router, body); // before the count routes: /v1/{id}/{counter}/stream is longer
     router.post("/v1/batch").handler(body).handler(guard(this::batch));
     router.put("/v1/:id/:counter").handler(body).handler(guard(this::put));
     router.get("/v1/:id/:counter").handler(guard(this::get));

@@ -1,0 +1,27 @@
+package io.countctl.edge.live;
+
+import io.countctl.core.key.CounterKey;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/** One counter's value as pushed to SSE clients. */
+public record CountEvent(CounterKey key, long count, long updatedAtMillis) {
+  /** Largest magnitude a JavaScript number holds exactly. */
+  private static final long JS_SAFE = (1L << 53) - 1;
+
+  /**
+   * The event's JSON: {@code count} as a number, and as {@code count_string} too when a JavaScript
+   * client would lose precision reading the number.
+   */
+  public JsonObject json() {
+    JsonObject o = new JsonObject()
+        .put("id", key.id())
+        .put("counter", key.counter())
+        .put("count", count)
+        .put("updated_at", updatedAtMillis == 0 ? null : Instant.ofEpochMilli(updatedAtMillis).toString());
+    if (count > JS_SAFE || count < -JS_SAFE) {
+      o.put("count_string", Long.toString(count));
+    }
+    return o;
+  }
+}
