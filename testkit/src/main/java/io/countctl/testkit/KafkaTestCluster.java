@@ -65,15 +65,25 @@ public final class KafkaTestCluster implements AutoCloseable {
     }
   }
 
-  /** Stops and starts the broker in place, keeping its data: a broker restart. */
-  public void restartBrokers() {
+  /** Stops the broker (the controller keeps running); clients see Kafka unreachable. */
+  public void stopBrokers() {
+    kit.brokers().values().forEach(b -> b.shutdown());
+  }
+
+  /** Starts the broker again on its old data (after {@link #stopBrokers}). */
+  public void startBrokers() {
     try {
-      kit.brokers().values().forEach(b -> b.shutdown());
       kit.brokers().values().forEach(b -> b.startup());
       kit.waitForReadyBrokers();
     } catch (Exception e) {
-      throw new IllegalStateException("could not restart the Kafka test broker", e);
+      throw new IllegalStateException("could not start the Kafka test broker again", e);
     }
+  }
+
+  /** Stops and starts the broker in place, keeping its data: a broker restart. */
+  public void restartBrokers() {
+    stopBrokers();
+    startBrokers();
   }
 
   @Override

@@ -1,0 +1,114 @@
+package io.countctl.edge;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.countctl.core.config.Settings;
+import io.countctl.testkit.KafkaTestCluster;
+import io.countctl.testkit.RedisTestServer;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With Kafka down the edge refuses writes with 503 + Retry-After instead of holding them without
+ * bound, and takes writes again by itself once Kafka is back.
+ */
+class KafkaOutageTest {
+  KafkaTestCluster kafka;
+  RedisTestServer redis;
+  EdgeNode edge;
+  EdgeHttp http;
+
+  @BeforeEach
+  void start() {
+    kafka = KafkaTestCluster.start();
+    redis = RedisTestServer.start();
+  }
+
+  EdgeNode edge(String mode, Map<String, String> extra) {
+    java.util.HashMap<String, String> m = new java.util.HashMap<>(Map.of(
+        Settings.CLUSTER, "outage",
+        Settings.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
+        Settings.REDIS_URL, redis.url().toString(),
+        Settings.HTTP_PORT, "0",
+        Settings.ACK_MODE, mode,
+        "COUNT_PARTITIONS", "2",
+        "COUNT_EVENT_LOOPS", "1",
+        "COUNT_MAX_KAFKA_STALL_MS", "500",
+        "COUNT_WRITE_TIMEOUT_MS", "1500"));
+    m.putAll(extra);
+    edge = EdgeNode.start(EdgeConfig.from(Settings.of(m)));
+    http = EdgeHttp.to(edge.port());
+    return edge;
+  }
+
+  @AfterEach
+  void stop() {
+    if (edge != null) {
+      edge.close();
+    }
+    redis.close();
+    kafka.close();
+  }
+
+  @Test
+  void durableWritesGet503WhileKafkaIsDownAndSucceedAfter() {
+    edge("durable", Map.of());
+    http.put("o-1", "likes", "{\"action\":\"increment\"}");
+    kafka.stopBrokers();
+    AtomicLong acked = new AtomicLong(1);
+    AtomicLong unconfirmed = new AtomicLong();
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      HttpResponse<String> r = http.send("PUT", "/v1/o-1/likes", "{\"action\":\"increment\"}");
+      if (r.statusCode() == 200) {
+        acked.incrementAndGet();
+        return false;
+      }
+      assertEquals(503, r.statusCode(), r.body());
+      assertTrue(r.headers().firstValue("Retry-After").isPresent(), "503 carries Retry-After");
+      String code = new JsonObject(r.body()).getJsonObject("error").getString("code");
+      if ("not_confirmed".equals(code)) {
+        unconfirmed.incrementAndGet(); // accepted but not confirmed in time: may still count
+        return false;
+      }
+      return "kafka_unavailable".equals(code);
+    });
+    assertEquals(503, http.send("GET", "/readyz", null).statusCode(), "not ready while Kafka is down");
+
+    kafka.startBrokers();
+    await().atMost(Duration.ofSeconds(60)).until(() ->
+        http.send("PUT", "/v1/o-1/likes", "{\"action\":\"increment\"}").statusCode() == 200);
+    acked.incrementAndGet();
+    long count = http.count("o-1", "likes");
+    assertTrue(count >= acked.get() && count <= acked.get() + unconfirmed.get(),
+        "count " + count + " must hold every acknowledged write (" + acked + ") and at most the unconfirmed ones (" + unconfirmed + ")");
+  }
+
+  @Test
+  void bufferedEdgeCapsItsTableAt503() {
+    edge("buffered", Map.of("COUNT_MAX_PENDING_COUNTERS", "50", "COUNT_MAX_KAFKA_STALL_MS", "600000"));
+    kafka.stopBrokers();
+    int accepted = 0;
+    HttpResponse<String> last = null;
+    for (int i = 0; i < 200; i++) {
+      last = http.send("PUT", "/v1/cap-" + i + "/likes", "{\"action\":\"increment\"}");
+      if (last.statusCode() != 200) {
+        break;
+      }
+      accepted++;
+    }
+    assertEquals(503, last.statusCode(), "the table is capped: distinct counters beyond the cap are refused");
+    assertEquals("overloaded", new JsonObject(last.body()).getJsonObject("error").getString("code"));
+    assertTrue(accepted >= 50 && accepted < 200, "accepted " + accepted);
+    kafka.startBrokers();
+    await().atMost(Duration.ofSeconds(60)).until(() ->
+        http.send("PUT", "/v1/cap-new/likes", "{\"action\":\"increment\"}").statusCode() == 200);
+  }
+}
