@@ -8,16 +8,26 @@ import java.util.List;
  * @param id who sent it and where it falls in that sender's sequence
  * @param createdAtMillis wall-clock time of the flush, for lag metrics
  * @param deltas one entry per counter touched in the interval
+ * @param keyed writes that carried an idempotency key, one entry each
  */
-public record DeltaBatch(BatchId id, long createdAtMillis, List<Delta> deltas) {
+public record DeltaBatch(BatchId id, long createdAtMillis, List<Delta> deltas, List<KeyedDelta> keyed) {
   public DeltaBatch {
     deltas = List.copyOf(deltas);
+    keyed = List.copyOf(keyed);
+  }
+
+  /** A batch without idempotent writes. */
+  public DeltaBatch(BatchId id, long createdAtMillis, List<Delta> deltas) {
+    this(id, createdAtMillis, deltas, List.of());
   }
 
   /** Total number of increments and decrements the batch carries. */
   public long operations() {
     long sum = 0;
     for (Delta d : deltas) {
+      sum += d.change().p() + d.change().n();
+    }
+    for (KeyedDelta d : keyed) {
       sum += d.change().p() + d.change().n();
     }
     return sum;

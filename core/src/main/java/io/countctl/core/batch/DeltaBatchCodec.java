@@ -12,8 +12,8 @@ import java.util.Map;
 import org.apache.kafka.common.utils.ByteUtils;
 
 /**
- * Binary wire format of a {@link DeltaBatch} (version 1). Compact because it is the only thing
- * that crosses Kafka on the write path:
+ * Binary wire format of a {@link DeltaBatch}. Compact because it is the only thing that crosses
+ * Kafka on the write path. Version 1:
  *
  * <pre>
  *   magic 'C' (1 byte), version (1 byte)
@@ -22,12 +22,17 @@ import org.apache.kafka.common.utils.ByteUtils;
  *   deltas: count (varint), then per delta: name index (varint), id (string), p, n (varlongs)
  * </pre>
  *
+ * Version 2 (written only when the batch holds idempotent writes) appends
+ * {@code keyed: count (varint), then per write: token (string), name index, id, p, n}. Decoders
+ * read both versions.
+ *
  * Strings are a varint byte length followed by UTF-8. Varints are Kafka's own ({@link ByteUtils}).
  */
 public final class DeltaBatchCodec {
 
   public static final byte MAGIC = 'C';
   public static final byte VERSION = 1;
+  public static final byte VERSION_KEYED = 2;
   private static final int MAX_STRING_BYTES = 4 * CounterKey.MAX_ID_LENGTH;
 
   private DeltaBatchCodec() {}
@@ -35,12 +40,13 @@ public final class DeltaBatchCodec {
   public static byte[] encode(DeltaBatch batch) {
     Map<String, Integer> names = new HashMap<>();
     List<String> nameTable = new ArrayList<>();
-    for (Delta d : batch.deltas()) {
-      names.computeIfAbsent(d.key().counter(), n -> {
-        nameTable.add(n);
-        return nameTable.size() - 1;
-      });
-    }
+    java.util.function.Consumer<String> name = counter -> names.computeIfAbsent(counter, n -> {
+      nameTable.add(n);
+      return nameTable.size() - 1;
+    });
+    batch.deltas().forEach(d -> name.accept(d.key().counter()));
+    batch.keyed().forEach(d -> name.accept(d.key().counter()));
+    boolean keyed = !batch.keyed().isEmpty();
     byte[] edge = utf8(batch.id().edgeId());
     int size = 2 + stringSize(edge) + 3 * 10 + ByteUtils.sizeOfUnsignedVarint(nameTable.size())
         + ByteUtils.sizeOfUnsignedVarint(batch.deltas().size());
@@ -56,8 +62,18 @@ public final class DeltaBatchCodec {
       idBytes.add(b);
       size += 5 + stringSize(b) + 2 * 10;
     }
+    List<byte[]> tokenBytes = new ArrayList<>(batch.keyed().size());
+    List<byte[]> keyedIds = new ArrayList<>(batch.keyed().size());
+    for (KeyedDelta d : batch.keyed()) {
+      byte[] t = utf8(d.token());
+      byte[] id = utf8(d.key().id());
+      tokenBytes.add(t);
+      keyedIds.add(id);
+      size += stringSize(t) + 5 + stringSize(id) + 2 * 10;
+    }
+    size += 5;
     ByteBuffer buf = ByteBuffer.allocate(size);
-    buf.put(MAGIC).put(VERSION);
+    buf.put(MAGIC).put(keyed ? VERSION_KEYED : VERSION);
     putString(buf, edge);
     ByteUtils.writeVarlong(batch.id().epoch(), buf);
     ByteUtils.writeVarlong(batch.id().seq(), buf);
@@ -72,6 +88,17 @@ public final class DeltaBatchCodec {
       ByteUtils.writeVarlong(d.change().p(), buf);
       ByteUtils.writeVarlong(d.change().n(), buf);
     }
+    if (keyed) {
+      ByteUtils.writeUnsignedVarint(batch.keyed().size(), buf);
+      for (int i = 0; i < batch.keyed().size(); i++) {
+        KeyedDelta d = batch.keyed().get(i);
+        putString(buf, tokenBytes.get(i));
+        ByteUtils.writeUnsignedVarint(names.get(d.key().counter()), buf);
+        putString(buf, keyedIds.get(i));
+        ByteUtils.writeVarlong(d.change().p(), buf);
+        ByteUtils.writeVarlong(d.change().n(), buf);
+      }
+    }
     byte[] out = new byte[buf.position()];
     buf.flip().get(out);
     return out;
@@ -85,7 +112,7 @@ public final class DeltaBatchCodec {
     if (bytes[0] != MAGIC) {
       throw new MalformedBatchException("not a delta batch (bad magic byte " + bytes[0] + ")");
     }
-    if (bytes[1] != VERSION) {
+    if (bytes[1] != VERSION && bytes[1] != VERSION_KEYED) {
       throw new MalformedBatchException("unsupported delta batch version " + bytes[1]);
     }
     try {
@@ -102,23 +129,35 @@ public final class DeltaBatchCodec {
       int deltaCount = count(buf);
       List<Delta> deltas = new ArrayList<>(deltaCount);
       for (int i = 0; i < deltaCount; i++) {
-        int nameIndex = ByteUtils.readUnsignedVarint(buf);
-        if (nameIndex >= nameCount) {
-          throw new MalformedBatchException("counter name index " + nameIndex + " out of range");
+        CounterKey key = key(buf, names);
+        deltas.add(new Delta(key, new PnCounter(ByteUtils.readVarlong(buf), ByteUtils.readVarlong(buf))));
+      }
+      List<KeyedDelta> keyed = new ArrayList<>();
+      if (bytes[1] == VERSION_KEYED) {
+        int keyedCount = count(buf);
+        for (int i = 0; i < keyedCount; i++) {
+          String token = getString(buf);
+          CounterKey key = key(buf, names);
+          keyed.add(new KeyedDelta(token, key, new PnCounter(ByteUtils.readVarlong(buf), ByteUtils.readVarlong(buf))));
         }
-        String id = getString(buf);
-        deltas.add(new Delta(new CounterKey(id, names[nameIndex]),
-            new PnCounter(ByteUtils.readVarlong(buf), ByteUtils.readVarlong(buf))));
       }
       if (buf.hasRemaining()) {
         throw new MalformedBatchException(buf.remaining() + " trailing bytes after delta batch");
       }
-      return new DeltaBatch(new BatchId(edge, epoch, seq), created, deltas);
+      return new DeltaBatch(new BatchId(edge, epoch, seq), created, deltas, keyed);
     } catch (MalformedBatchException e) {
       throw e;
     } catch (BufferUnderflowException | IllegalArgumentException e) {
       throw new MalformedBatchException("corrupt delta batch: " + e.getMessage(), e);
     }
+  }
+
+  private static CounterKey key(ByteBuffer buf, String[] names) {
+    int nameIndex = ByteUtils.readUnsignedVarint(buf);
+    if (nameIndex < 0 || nameIndex >= names.length) {
+      throw new MalformedBatchException("counter name index " + nameIndex + " out of range");
+    }
+    return new CounterKey(getString(buf), names[nameIndex]);
   }
 
   private static int count(ByteBuffer buf) {

@@ -7,10 +7,17 @@ import java.util.OptionalLong;
 
 /** Outcome of {@link CounterStore#apply}. */
 public sealed interface CommitResult {
-  /** Applied; the new state of every counter the commit touched. */
-  record Applied(List<TotalChange> totals) implements CommitResult {
+  /**
+   * Applied; the new state of every counter the commit touched, and how many keyed writes were
+   * skipped because their token had been counted before.
+   */
+  record Applied(List<TotalChange> totals, int duplicateTokens) implements CommitResult {
     public Applied {
       totals = List.copyOf(totals);
+    }
+
+    public Applied(List<TotalChange> totals) {
+      this(totals, 0);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.countctl.core.store;
 
 import io.countctl.core.batch.BatchId;
+import io.countctl.core.batch.KeyedDelta;
 import io.countctl.core.counter.PnCounter;
 import io.countctl.core.key.CounterKey;
 import io.countctl.core.totals.TotalChange;
@@ -34,9 +35,16 @@ public final class CounterStore implements AutoCloseable {
 
   private final JedisPool pool;
   private final RedisKeys keys;
+  private final long idempotencyTtlSeconds;
   private volatile String applySha;
 
   public CounterStore(URI redisUrl, String cluster, int maxConnections) {
+    this(redisUrl, cluster, maxConnections, java.time.Duration.ofHours(24));
+  }
+
+  /** @param idempotencyTtl how long a counted idempotency key keeps a retry from counting again */
+  public CounterStore(URI redisUrl, String cluster, int maxConnections, java.time.Duration idempotencyTtl) {
+    this.idempotencyTtlSeconds = Math.max(1, idempotencyTtl.toSeconds());
     JedisPoolConfig config = new JedisPoolConfig();
     config.setMaxTotal(maxConnections);
     config.setMaxIdle(maxConnections);
@@ -101,12 +109,24 @@ public final class CounterStore implements AutoCloseable {
     args.add(Long.toString(commit.nowMillis()));
     args.add(keys.counterPrefix());
     args.add(Integer.toString(commit.marks().size()));
+    args.add(Integer.toString(commit.keyed().size()));
+    args.add(keys.idempotencyPrefix());
+    args.add(Long.toString(idempotencyTtlSeconds));
     commit.marks().forEach((edge, id) -> {
       args.add(edge);
       args.add(id.mark());
     });
-    List<CounterKey> order = new ArrayList<>(commit.deltas().size());
-    commit.deltas().forEach((key, d) -> {
+    for (KeyedDelta k : commit.keyed()) {
+      args.add(k.token());
+      args.add(k.key().toString());
+      args.add(Long.toString(k.change().p()));
+      args.add(Long.toString(k.change().n()));
+    }
+    // One delta triple per touched counter, so the reply carries every touched counter's state.
+    Map<CounterKey, PnCounter> touched = new java.util.LinkedHashMap<>(commit.deltas());
+    commit.keyed().forEach(k -> touched.putIfAbsent(k.key(), PnCounter.ZERO));
+    List<CounterKey> order = new ArrayList<>(touched.size());
+    touched.forEach((key, d) -> {
       order.add(key);
       args.add(key.toString());
       args.add(Long.toString(d.p()));
@@ -129,7 +149,7 @@ public final class CounterStore implements AutoCloseable {
       PnCounter state = new PnCounter(Long.parseLong(str(reply.get(1 + 2 * i))), Long.parseLong(str(reply.get(2 + 2 * i))));
       totals.add(new TotalChange(order.get(i), state, commit.nowMillis()));
     }
-    return new CommitResult.Applied(totals);
+    return new CommitResult.Applied(totals, ((Long) reply.get(reply.size() - 1)).intValue());
   }
 
   private Object evalApply(Jedis j, List<String> keyList, List<String> args) {

@@ -10,6 +10,7 @@ import io.countctl.core.key.CounterKey;
  *   <li>{@code {c}:c:<id>/<counter>} hash {@code p}, {@code n}, {@code t} (updated-at ms): a counter
  *   <li>{@code {c}:offsets} hash partition → next offset of {@code <c>.deltas} to read
  *   <li>{@code {c}:hwm:<partition>} hash edge id → {@code epoch:seq} of the newest batch applied
+ *   <li>{@code {c}:idem:<token>} string with a TTL: an idempotency key already counted
  * </ul>
  */
 public record RedisKeys(String cluster) {
@@ -23,6 +24,10 @@ public record RedisKeys(String cluster) {
 
   public String offsets() {
     return "{" + cluster + "}:offsets";
+  }
+
+  public String idempotencyPrefix() {
+    return "{" + cluster + "}:idem:";
   }
 
   public String highWaterMarks(int partition) {

@@ -7,33 +7,54 @@
 -- KEYS[2] high-water marks hash of this partition (edge id -> "epoch:seq")
 -- ARGV[1] partition  ARGV[2] expected next offset ('' when none stored)  ARGV[3] new next offset
 -- ARGV[4] now (ms)   ARGV[5] counter key prefix   ARGV[6] number of marks
--- then marks as (edge, mark) pairs, then deltas as (counter key, p, n) triples.
--- Returns {0, stored offset} when fenced, {2, counter key} on overflow, else {1, p1, n1, p2, n2, ...}
--- with each counter's new parts as strings (Lua numbers are doubles: strings keep 64-bit exact).
+-- ARGV[7] number of keyed writes  ARGV[8] idempotency token prefix  ARGV[9] token TTL (s)
+-- then marks as (edge, mark) pairs, then keyed writes as (token, counter key, p, n) quads, then
+-- deltas as (counter key, p, n) triples: one per counter touched, keyed writes' counters included.
+-- Returns {0, stored offset} when fenced, {2, counter key} on overflow, else
+-- {1, p1, n1, p2, n2, ..., duplicates} with each delta counter's new parts as strings (Lua
+-- numbers are doubles: strings keep 64-bit exact) and the number of keyed writes skipped.
 local stored = redis.call('HGET', KEYS[1], ARGV[1])
 if stored == false then stored = '' end
 if stored ~= ARGV[2] then
   return {0, stored}
 end
 local marks = tonumber(ARGV[6])
-local first = 7 + 2 * marks
+local keyed = tonumber(ARGV[7])
+local firstKeyed = 10 + 2 * marks
+local firstDelta = firstKeyed + 4 * keyed
 local prefix = ARGV[5]
--- Refuse rather than wrap or half-apply: check every sum before writing anything.
--- (Doubles are approximate near 2^63, so the check errs on the side of refusing.)
-for i = first, #ARGV, 3 do
-  local k = prefix .. ARGV[i]
-  local cur = redis.call('HMGET', k, 'p', 'n')
-  if (tonumber(cur[1] or '0') + tonumber(ARGV[i + 1])) >= 9.2e18
-      or (tonumber(cur[2] or '0') + tonumber(ARGV[i + 2])) >= 9.2e18 then
+-- Refuse rather than wrap or half-apply: check every sum before writing anything, counting each
+-- keyed write as if new. (Doubles are approximate near 2^63, so the check errs on refusing.)
+local extra = {}
+for i = firstKeyed, firstDelta - 1, 4 do
+  local e = extra[ARGV[i + 1]] or {0, 0}
+  extra[ARGV[i + 1]] = {e[1] + tonumber(ARGV[i + 2]), e[2] + tonumber(ARGV[i + 3])}
+end
+for i = firstDelta, #ARGV, 3 do
+  local cur = redis.call('HMGET', prefix .. ARGV[i], 'p', 'n')
+  local e = extra[ARGV[i]] or {0, 0}
+  if (tonumber(cur[1] or '0') + tonumber(ARGV[i + 1]) + e[1]) >= 9.2e18
+      or (tonumber(cur[2] or '0') + tonumber(ARGV[i + 2]) + e[2]) >= 9.2e18 then
     return {2, ARGV[i]}
   end
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
-for i = 7, first - 1, 2 do
+for i = 10, firstKeyed - 1, 2 do
   redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
 end
+-- A keyed write counts only if its token was not counted before (within the TTL).
+local duplicates = 0
+for i = firstKeyed, firstDelta - 1, 4 do
+  if redis.call('SET', ARGV[8] .. ARGV[i], '1', 'NX', 'EX', ARGV[9]) then
+    local k = prefix .. ARGV[i + 1]
+    if ARGV[i + 2] ~= '0' then redis.call('HINCRBY', k, 'p', ARGV[i + 2]) end
+    if ARGV[i + 3] ~= '0' then redis.call('HINCRBY', k, 'n', ARGV[i + 3]) end
+  else
+    duplicates = duplicates + 1
+  end
+end
 local out = {1}
-for i = first, #ARGV, 3 do
+for i = firstDelta, #ARGV, 3 do
   local k = prefix .. ARGV[i]
   if ARGV[i + 1] ~= '0' then redis.call('HINCRBY', k, 'p', ARGV[i + 1]) end
   if ARGV[i + 2] ~= '0' then redis.call('HINCRBY', k, 'n', ARGV[i + 2]) end
@@ -42,4 +63,5 @@ for i = first, #ARGV, 3 do
   out[#out + 1] = v[1] or '0'
   out[#out + 1] = v[2] or '0'
 end
+out[#out + 1] = duplicates
 return out

@@ -22,6 +22,17 @@ class DeltaBatchCodecTest {
   }
 
   @Test
+  void keyedWritesTravelInVersionTwo() {
+    DeltaBatch batch = new DeltaBatch(new BatchId("e", 1, 2), 3,
+        List.of(new Delta(new CounterKey("a", "likes"), 1, 0)),
+        List.of(new KeyedDelta("retry-7f3a", new CounterKey("b", "views"), new io.countctl.core.counter.PnCounter(0, 4))));
+    byte[] bytes = DeltaBatchCodec.encode(batch);
+    assertEquals(DeltaBatchCodec.VERSION_KEYED, bytes[1]);
+    assertEquals(batch, DeltaBatchCodec.decode(bytes));
+    assertEquals(DeltaBatchCodec.VERSION, DeltaBatchCodec.encode(new DeltaBatch(batch.id(), 3, batch.deltas()))[1]);
+  }
+
+  @Test
   void sharedCounterNamesAreWrittenOnce() {
     List<Delta> deltas = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {

@@ -82,6 +82,21 @@ class CounterStoreTest {
   }
 
   @Test
+  void aKeyedWriteCountsOnceWhicheverCommitCarriesIt() {
+    CounterKey k = new CounterKey("idem", "likes");
+    io.countctl.core.batch.KeyedDelta once = new io.countctl.core.batch.KeyedDelta("tok-1", k, new PnCounter(1, 0));
+    CommitResult.Applied a = (CommitResult.Applied) store.apply(new PartitionCommit(20, OptionalLong.empty(), 1, Map.of(),
+        Map.of(), List.of(once, once), 1));
+    assertEquals(1, a.duplicateTokens(), "the same token twice in one commit counts once");
+    assertEquals(1, a.totals().getFirst().count());
+    // A retry that reached another edge travels in another batch, maybe on another partition.
+    CommitResult.Applied b = (CommitResult.Applied) store.apply(new PartitionCommit(21, OptionalLong.empty(), 1, Map.of(),
+        Map.of(k, new PnCounter(5, 0)), List.of(once, new io.countctl.core.batch.KeyedDelta("tok-2", k, new PnCounter(0, 2))), 2));
+    assertEquals(1, b.duplicateTokens());
+    assertEquals(1 + 5 - 2, store.read(k).count());
+  }
+
+  @Test
   void countsSurviveARedisRestartFromTheAppendOnlyFile() {
     CounterKey k = new CounterKey("durable", "likes");
     store.apply(new PartitionCommit(11, OptionalLong.empty(), 1, Map.of(), Map.of(k, new PnCounter(42, 0)), 1));
