@@ -85,7 +85,8 @@ public final class EdgeRoutes {
   }
 
   private void put(RoutingContext ctx) {
-    WriteRequest w = WriteRequest.parse(ctx.pathParam("id"), ctx.pathParam("counter"), ctx.body().buffer());
+    WriteRequest w = WriteRequest.parse(ctx.pathParam("id"), ctx.pathParam("counter"), ctx.body().buffer(),
+        ctx.request().getHeader("Idempotency-Key"));
     whenDone(ctx, writes.write(w), () -> answerCount(ctx, w.key(), true));
   }
 

@@ -4,6 +4,7 @@ import io.countctl.core.batch.BatchId;
 import io.countctl.core.batch.Delta;
 import io.countctl.core.batch.DeltaBatch;
 import io.countctl.core.batch.DeltaBatchCodec;
+import io.countctl.core.batch.KeyedDelta;
 import io.countctl.core.counter.PnCounter;
 import io.countctl.core.key.CounterKey;
 import io.micrometer.core.instrument.Counter;
@@ -37,6 +38,8 @@ public final class DeltaFlusher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeltaFlusher.class);
   /** Keeps each record well under Kafka's default 1 MB message limit. */
   private static final int MAX_RECORD_BYTES = 900_000;
+  /** Keyed writes per record: a token and a key of at most ~1.6 KB each stay under the limit. */
+  private static final int MAX_KEYED_PER_RECORD = 500;
 
   private final EdgeAggregator aggregator;
   private final InFlightBatches inFlight;
@@ -115,7 +118,13 @@ public final class DeltaFlusher implements AutoCloseable {
     try {
       drained = aggregator.drain();
       for (Map<CounterKey, PnCounter> chunk : chunks(drained.deltas())) {
-        FlushedBatch b = new FlushedBatch(chunk);
+        FlushedBatch b = new FlushedBatch(chunk, List.of());
+        inFlight.add(b);
+        batches.add(b);
+      }
+      List<KeyedDelta> keyed = drained.keyed();
+      for (int i = 0; i < keyed.size(); i += MAX_KEYED_PER_RECORD) {
+        FlushedBatch b = new FlushedBatch(Map.of(), keyed.subList(i, Math.min(keyed.size(), i + MAX_KEYED_PER_RECORD)));
         inFlight.add(b);
         batches.add(b);
       }
@@ -150,7 +159,7 @@ public final class DeltaFlusher implements AutoCloseable {
   private CompletableFuture<Void> send(FlushedBatch b) {
     List<Delta> list = new ArrayList<>(b.deltas.size());
     b.deltas.forEach((k, d) -> list.add(new Delta(k, d)));
-    DeltaBatch batch = new DeltaBatch(new BatchId(edgeId, epoch, seq.getAndIncrement()), System.currentTimeMillis(), list);
+    DeltaBatch batch = new DeltaBatch(new BatchId(edgeId, epoch, seq.getAndIncrement()), System.currentTimeMillis(), list, b.keyed);
     byte[] value = DeltaBatchCodec.encode(batch);
     CompletableFuture<Void> acked = new CompletableFuture<>();
     long sentAt = System.nanoTime();
@@ -164,7 +173,7 @@ public final class DeltaFlusher implements AutoCloseable {
           ackLatency.record(System.nanoTime() - sentAt, TimeUnit.NANOSECONDS);
           records.increment();
           operations.increment(batch.operations());
-          countersPerRecord.record(list.size());
+          countersPerRecord.record(list.size() + b.keyed.size());
           lastProgressNanos = System.nanoTime();
           failingSinceNanos = 0;
           unackedRecords.decrementAndGet();
@@ -195,6 +204,7 @@ public final class DeltaFlusher implements AutoCloseable {
     moving.incrementAndGet();
     try {
       aggregator.requeue(b.deltas);
+      aggregator.requeueKeyed(b.keyed);
       inFlight.remove(b);
     } finally {
       moving.incrementAndGet();

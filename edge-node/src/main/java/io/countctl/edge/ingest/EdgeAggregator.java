@@ -1,9 +1,11 @@
 package io.countctl.edge.ingest;
 
+import io.countctl.core.batch.KeyedDelta;
 import io.countctl.core.counter.PnCounter;
 import io.countctl.core.key.CounterKey;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -36,6 +38,27 @@ public final class EdgeAggregator {
         gen.exit();
       }
     }
+  }
+
+  /** Adds a write that carries an idempotency key; it is flushed as it is, never summed. */
+  FlushGeneration addKeyed(KeyedDelta write) {
+    while (true) {
+      FlushGeneration gen = current;
+      if (!gen.enter()) {
+        continue;
+      }
+      try {
+        gen.addKeyed(write);
+        return gen;
+      } finally {
+        gen.exit();
+      }
+    }
+  }
+
+  /** Puts keyed writes back after a flush that never reached Kafka. */
+  void requeueKeyed(List<KeyedDelta> writes) {
+    writes.forEach(this::addKeyed);
   }
 
   /** Puts deltas back after a flush that never reached Kafka; they go out with a later flush. */
@@ -87,7 +110,7 @@ public final class EdgeAggregator {
         idle.put(e.getKey(), cell);
       }
     }
-    return new Drained(sealed, taken);
+    return new Drained(sealed, taken, sealed.keyed());
   }
 
   /** This edge's unflushed delta for one counter (reads add it to the stored total). */
@@ -102,5 +125,5 @@ public final class EdgeAggregator {
   }
 
   /** What one drain took, and the generation it answers for. */
-  record Drained(FlushGeneration generation, Map<CounterKey, PnCounter> deltas) {}
+  record Drained(FlushGeneration generation, Map<CounterKey, PnCounter> deltas, List<KeyedDelta> keyed) {}
 }

@@ -21,6 +21,9 @@ final class FlushGeneration {
   /** What writers wait on: durable, or failed once the generation waited too long. */
   private final CompletableFuture<Void> answer = durable.copy();
   private final long startedNanos = System.nanoTime();
+  /** Writes with an idempotency key: they travel one by one, never summed. */
+  private final java.util.concurrent.ConcurrentLinkedQueue<io.countctl.core.batch.KeyedDelta> keyed =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   FlushGeneration(long number) {
     this.number = number;
@@ -53,6 +56,15 @@ final class FlushGeneration {
     while (writersInside.get() != 0) {
       Thread.onSpinWait();
     }
+  }
+
+  void addKeyed(io.countctl.core.batch.KeyedDelta write) {
+    keyed.add(write);
+  }
+
+  /** The generation's keyed writes; complete once {@link #awaitWriters} returned. */
+  java.util.List<io.countctl.core.batch.KeyedDelta> keyed() {
+    return java.util.List.copyOf(keyed);
   }
 
   CompletableFuture<Void> durable() {

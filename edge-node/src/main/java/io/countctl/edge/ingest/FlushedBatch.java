@@ -10,13 +10,26 @@ import java.util.Map;
  * vanish from its reads between the flush and the worker's commit.
  */
 final class FlushedBatch {
+  /** Summed writes. */
   final Map<CounterKey, PnCounter> deltas;
+  /** Writes with an idempotency key, sent one by one. */
+  final java.util.List<io.countctl.core.batch.KeyedDelta> keyed;
+  /** What reads add per counter while the batch is not applied: both kinds together. */
+  final Map<CounterKey, PnCounter> view;
   private volatile int partition = -1;
   private volatile long offset = -1;
   private volatile long appliedSeenNanos;
 
-  FlushedBatch(Map<CounterKey, PnCounter> deltas) {
+  FlushedBatch(Map<CounterKey, PnCounter> deltas, java.util.List<io.countctl.core.batch.KeyedDelta> keyed) {
     this.deltas = deltas;
+    this.keyed = keyed;
+    if (keyed.isEmpty()) {
+      this.view = deltas;
+    } else {
+      Map<CounterKey, PnCounter> v = new java.util.HashMap<>(deltas);
+      keyed.forEach(k -> v.merge(k.key(), k.change(), PnCounter::plus));
+      this.view = v;
+    }
   }
 
   void acknowledged(int partition, long offset) {

@@ -35,7 +35,7 @@ public final class InFlightBatches {
     long p = 0;
     long n = 0;
     for (FlushedBatch b : batches) {
-      PnCounter d = b.deltas.get(key);
+      PnCounter d = b.view.get(key);
       if (d == null) {
         continue;
       }

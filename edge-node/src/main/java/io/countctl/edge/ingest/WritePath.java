@@ -52,7 +52,8 @@ public final class WritePath {
   private FlushGeneration add(WriteRequest w) {
     FlushGeneration gen;
     try {
-      gen = aggregator.add(w.key(), w.increment(), w.by());
+      // Writes without a token (the common case) cost a CAS; keyed ones travel on their own.
+      gen = w.token() == null ? aggregator.add(w.key(), w.increment(), w.by()) : aggregator.addKeyed(w.keyed());
     } catch (ArithmeticException e) {
       throw new BadRequest(409, "overflow", "counter " + w.key() + " would overflow a 64-bit count");
     }

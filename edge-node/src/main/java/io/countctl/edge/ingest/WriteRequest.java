@@ -7,13 +7,30 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
-/** One validated write: which counter, which way, by how much. */
-public record WriteRequest(CounterKey key, boolean increment, long by) {
+/**
+ * One validated write: which counter, which way, by how much, and the client's idempotency key
+ * (null when it sent none).
+ */
+public record WriteRequest(CounterKey key, boolean increment, long by, String token) {
   public static final long MAX_BY = 1_000_000;
 
-  /** Parses the body of {@code PUT /v1/{id}/{counter}}. */
-  public static WriteRequest parse(String id, String counter, Buffer body) {
-    return fromJson(key(id, counter), object(body));
+  /** Parses the body of {@code PUT /v1/{id}/{counter}}, with the {@code Idempotency-Key} header's value or null. */
+  public static WriteRequest parse(String id, String counter, Buffer body, String token) {
+    WriteRequest w = fromJson(key(id, counter), object(body));
+    return token == null ? w : w.withToken(token);
+  }
+
+  WriteRequest withToken(String t) {
+    io.countctl.core.batch.KeyedDelta.problem(t).ifPresent(p -> {
+      throw new BadRequest("invalid_idempotency_key", p);
+    });
+    return new WriteRequest(key, increment, by, t);
+  }
+
+  /** The write as a keyed delta (only for writes with a token). */
+  public io.countctl.core.batch.KeyedDelta keyed() {
+    return new io.countctl.core.batch.KeyedDelta(token, key,
+        increment ? new io.countctl.core.counter.PnCounter(by, 0) : new io.countctl.core.counter.PnCounter(0, by));
   }
 
   /** Parses one entry of {@code POST /v1/batch}: the fields of a PUT body plus id and counter. */
@@ -23,7 +40,15 @@ public record WriteRequest(CounterKey key, boolean increment, long by) {
     if (!(id instanceof String) || !(counter instanceof String)) {
       throw new BadRequest("invalid_key", "id and counter must be strings");
     }
-    return fromJson(key((String) id, (String) counter), entry);
+    WriteRequest w = fromJson(key((String) id, (String) counter), entry);
+    Object token = entry.getValue("idempotency_key");
+    if (token == null) {
+      return w;
+    }
+    if (!(token instanceof String t)) {
+      throw new BadRequest("invalid_idempotency_key", "idempotency_key must be a string");
+    }
+    return w.withToken(t);
   }
 
   static CounterKey key(String id, String counter) {
@@ -60,7 +85,7 @@ public record WriteRequest(CounterKey key, boolean increment, long by) {
     } else {
       throw new BadRequest("invalid_action", "action must be \"increment\" or \"decrement\", got " + describe(action));
     }
-    return new WriteRequest(key, increment, by(json.getValue("by")));
+    return new WriteRequest(key, increment, by(json.getValue("by")), null);
   }
 
   private static long by(Object by) {
