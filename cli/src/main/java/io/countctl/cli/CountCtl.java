@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       picocli.AutoComplete.GenerateCompletion.class,
+      io.countctl.cli.bench.BenchCommand.class,
     })
 public final class CountCtl {
 

@@ -1,0 +1,206 @@
+package io.countctl.worker.fanout;
+
+import io.countctl.core.config.Topics;
+import io.countctl.core.key.CounterKey;
+import io.countctl.core.totals.TotalChange;
+import io.countctl.core.totals.TotalChangeCodec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.RangeAssignor;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's fan-out role (seed 002): one consumer in group {@code <cluster>.fanout} reads
+ * {@code <cluster>.totals} and {@code <cluster>.subscriptions}. The two topics have the same
+ * partition count and the same key partitioning, and the range assignor gives partition p of both
+ * to the same member, so this worker knows every subscription of the counters whose changes it
+ * reads. Each poll's changes are sent to each subscribed frontend in one webhook call.
+ */
+public final class FanoutLoop implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FanoutLoop.class);
+  /** Consecutive webhook failures after which a frontend is considered gone. */
+  private static final int MAX_FAILURES = 5;
+  private static final long HEARTBEAT_MS = 2_000;
+
+  private final Topics topics;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final SubscriptionTable table = new SubscriptionTable();
+  private final WebhookCaller webhooks;
+  private final DowntimeClient downtime;
+  private final Set<String> reported = ConcurrentHashMap.newKeySet();
+  private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+  /** Frontends found gone by webhook callbacks, dropped from the table on the fan-out thread. */
+  private final Set<String> pendingDrops = ConcurrentHashMap.newKeySet();
+  private final Thread thread;
+  private volatile boolean running = true;
+  private final Counter calls;
+  private final Counter failedCalls;
+
+  public FanoutLoop(String bootstrap, Topics topics, String workerId, Optional<URI> downtimeUrl, String secret,
+      MeterRegistry metrics) {
+    this.topics = topics;
+    this.consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.GROUP_ID_CONFIG, topics.cluster() + ".fanout",
+        ConsumerConfig.CLIENT_ID_CONFIG, workerId + "-fanout",
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName(),
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000,
+        // A dead fan-out member must hand its partitions over within seconds: watchers wait.
+        ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6_000,
+        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_500),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.webhooks = new WebhookCaller(secret);
+    this.downtime = new DowntimeClient(downtimeUrl, workerId, secret);
+    this.calls = metrics.counter("count_worker_fanout_webhook_calls_total");
+    this.failedCalls = metrics.counter("count_worker_fanout_webhook_failures_total");
+    Gauge.builder("count_worker_fanout_subscribed_counters", table, SubscriptionTable::size).register(metrics);
+    this.thread = Thread.ofPlatform().name("fanout").unstarted(this::run);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  private void run() {
+    consumer.subscribe(List.of(topics.totals(), topics.subscriptions()), new ConsumerRebalanceListener() {
+      @Override
+      public void onPartitionsRevoked(Collection<TopicPartition> parts) {
+        parts.stream().filter(tp -> tp.topic().equals(topics.subscriptions())).forEach(tp -> table.dropPartition(tp.partition()));
+      }
+
+      @Override
+      public void onPartitionsAssigned(Collection<TopicPartition> parts) {
+        // Rebuild subscriptions from the start of the compacted topic; only new totals matter
+        // (they carry absolute values, and frontends read the current value on connect).
+        List<TopicPartition> subs = parts.stream().filter(tp -> tp.topic().equals(topics.subscriptions())).toList();
+        List<TopicPartition> totals = parts.stream().filter(tp -> tp.topic().equals(topics.totals())).toList();
+        consumer.seekToBeginning(subs);
+        consumer.seekToEnd(totals);
+      }
+    });
+    long lastHeartbeat = 0;
+    try {
+      while (running) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+        handle(records);
+        if (System.currentTimeMillis() - lastHeartbeat > HEARTBEAT_MS) {
+          downtime.heartbeat();
+          lastHeartbeat = System.currentTimeMillis();
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } catch (RuntimeException e) {
+      log.error("fan-out stopped", e);
+    } finally {
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  private void handle(ConsumerRecords<byte[], byte[]> records) {
+    for (String gone : pendingDrops) {
+      table.dropFrontend(gone);
+      failures.remove(gone);
+      reported.remove(gone);
+      pendingDrops.remove(gone);
+    }
+    // Subscriptions first, so a change arriving in the same poll already finds its watchers.
+    for (ConsumerRecord<byte[], byte[]> r : records.records(topics.subscriptions())) {
+      applySubscription(r);
+    }
+    Map<String, Map<CounterKey, TotalChange>> perFrontend = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : records.records(topics.totals())) {
+      TotalChange change;
+      try {
+        change = TotalChangeCodec.decode(new String(r.key(), StandardCharsets.UTF_8), r.value());
+      } catch (RuntimeException e) {
+        log.warn("skipping unreadable totals record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+        continue;
+      }
+      for (String frontend : table.frontends(r.partition(), change.key())) {
+        perFrontend.computeIfAbsent(frontend, f -> new LinkedHashMap<>()).put(change.key(), change); // latest wins
+      }
+    }
+    perFrontend.forEach(this::call);
+  }
+
+  private void applySubscription(ConsumerRecord<byte[], byte[]> r) {
+    String key = new String(r.key(), StandardCharsets.UTF_8);
+    int bar = key.indexOf('|');
+    if (bar < 0) {
+      return;
+    }
+    try {
+      CounterKey counter = CounterKey.parse(key.substring(0, bar));
+      String frontend = key.substring(bar + 1);
+      if (r.value() == null) {
+        table.unsubscribe(r.partition(), counter, frontend);
+      } else {
+        table.subscribe(r.partition(), counter, new JsonObject(new String(r.value(), StandardCharsets.UTF_8)).getString("frontend", frontend));
+        if (reported.add(frontend)) {
+          downtime.store(frontend);
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("skipping unreadable subscription {}: {}", key, e.toString());
+    }
+  }
+
+  private void call(String frontend, Map<CounterKey, TotalChange> changes) {
+    calls.increment();
+    webhooks.send(frontend, new ArrayList<>(changes.values())).thenAccept(ok -> {
+      AtomicInteger failed = failures.computeIfAbsent(frontend, f -> new AtomicInteger());
+      if (ok) {
+        failed.set(0);
+        return;
+      }
+      failedCalls.increment();
+      if (failed.incrementAndGet() == MAX_FAILURES) {
+        log.warn("frontend {} failed {} webhook calls in a row: dropping its subscriptions", frontend, MAX_FAILURES);
+        downtime.cleanup(frontend);
+        forget(frontend);
+      }
+    });
+  }
+
+  /** Drops a frontend on the fan-out thread (the table is not thread-safe). */
+  private void forget(String frontend) {
+    pendingDrops.add(frontend);
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
