@@ -1,0 +1,122 @@
+package io.countctl.downtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.awaitility.Awaitility.await;
+
+import io.countctl.downtime.support.Api;
+import io.countctl.downtime.support.FakeFrontend;
+import io.countctl.downtime.support.KubernetesApiMock;
+import io.countctl.testkit.RedisTestServer;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Worker death seen through the Kubernetes API (fabric8 mock server, CRUD mode). */
+class PodWatchTest {
+  static RedisTestServer redis;
+  KubernetesApiMock mock;
+  KubernetesClient kube;
+
+  @BeforeAll
+  static void redis() {
+    redis = RedisTestServer.start();
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    redis.close();
+  }
+
+  @BeforeEach
+  void kubernetes() {
+    mock = KubernetesApiMock.startCrud();
+    kube = mock.client();
+  }
+
+  @AfterEach
+  void stopKubernetes() {
+    mock.close();
+  }
+
+  static DowntimeConfig config(String cluster) {
+    // Long heartbeat timeout: these tests are about the pod watch only.
+    return new DowntimeConfig(cluster, redis.url(), 0, "test", true, Duration.ofMinutes(5), Optional.empty());
+  }
+
+  void createWorkerPod(String name, String cluster) {
+    kube.pods().inNamespace("test").resource(new PodBuilder().withNewMetadata().withName(name)
+        .addToLabels("app.kubernetes.io/component", "worker")
+        .addToLabels("app.kubernetes.io/instance", cluster)
+        .endMetadata().build()).create();
+  }
+
+  static void awaitReady(Api api) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/readyz").status() == 200);
+  }
+
+  static boolean known(Api api, String worker) {
+    return api.get("/v1/workers").json().getJsonArray("workers").stream()
+        .anyMatch(w -> worker.equals(((JsonObject) w).getString("worker")));
+  }
+
+  @Test
+  void deletingAWorkerPodMakesExactlyItsFrontendsResubscribe() {
+    try (FakeFrontend a1 = FakeFrontend.answering(204); FakeFrontend a2 = FakeFrontend.answering(204);
+         FakeFrontend b1 = FakeFrontend.answering(204)) {
+      createWorkerPod("worker-a", "pods");
+      createWorkerPod("worker-b", "pods");
+      try (DowntimeHandler handler = DowntimeHandler.start(config("pods"), kube)) {
+        Api api = new Api(handler.port());
+        awaitReady(api);
+        api.store("worker-a", a1.url());
+        api.store("worker-a", a2.url());
+        api.store("worker-a", a2.url() + "/"); // the same frontend written differently: stored once
+        api.store("worker-b", b1.url());
+
+        kube.pods().inNamespace("test").withName("worker-a").delete();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> a1.calls().size() == 1 && a2.calls().size() == 1);
+        assertEquals("worker-a", new JsonObject(a1.calls().getFirst().body()).getString("worker"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !known(api, "worker-a"));
+        assertTrue(known(api, "worker-b"));
+        assertEquals(0, b1.calls().size());
+        String metrics = api.get("/metrics").body();
+        assertTrue(metrics.contains("count_downtime_worker_deaths_total{source=\"pod-deleted\"} 1.0"), metrics);
+        assertTrue(metrics.contains("count_downtime_resubscribes_total{result=\"ok\"} 2.0"), metrics);
+      }
+    }
+  }
+
+  @Test
+  void aPodDeletedWhileTheHandlerWasDownIsNoticedAfterItsRestart() {
+    try (FakeFrontend a1 = FakeFrontend.answering(204); FakeFrontend b1 = FakeFrontend.answering(204)) {
+      createWorkerPod("worker-a", "restart");
+      createWorkerPod("worker-b", "restart");
+      try (DowntimeHandler first = DowntimeHandler.start(config("restart"), kube)) {
+        Api api = new Api(first.port());
+        api.store("worker-a", a1.url());
+        api.store("worker-b", b1.url());
+      }
+      kube.pods().inNamespace("test").withName("worker-a").delete();
+
+      try (DowntimeHandler second = DowntimeHandler.start(config("restart"), kube)) {
+        await().atMost(Duration.ofSeconds(15)).until(() -> a1.calls().size() == 1);
+        Api api = new Api(second.port());
+        await().atMost(Duration.ofSeconds(5)).until(() -> !known(api, "worker-a"));
+        assertEquals(0, b1.calls().size());
+
+        // And a death after the restart is seen as well: the state came back from Redis.
+        kube.pods().inNamespace("test").withName("worker-b").delete();
+        await().atMost(Duration.ofSeconds(10)).until(() -> b1.calls().size() == 1);
+      }
+    }
+  }
+}
