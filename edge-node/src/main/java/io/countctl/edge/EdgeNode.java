@@ -2,6 +2,7 @@ package io.countctl.edge;
 
 import io.countctl.core.config.Topics;
 import io.countctl.core.kafka.TopicProvisioner;
+import io.countctl.core.ops.MetricsRegistry;
 import io.countctl.core.store.CounterStore;
 import io.countctl.edge.http.EdgeRoutes;
 import io.countctl.edge.ingest.Admission;
@@ -15,7 +16,6 @@ import io.countctl.edge.live.SubscriptionPublisher;
 import io.countctl.edge.read.CountView;
 import io.countctl.edge.read.TotalsCache;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -74,8 +74,7 @@ public final class EdgeNode implements AutoCloseable {
     Topics topics = new Topics(config.cluster());
     TopicProvisioner.ensureTopics(config.kafkaBootstrap(), topics, config.partitions(), config.replication());
 
-    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    metrics.config().commonTags("cluster", config.cluster(), "region", config.region());
+    PrometheusMeterRegistry metrics = MetricsRegistry.create("edge", config.cluster(), config.region());
     CounterStore store = new CounterStore(config.redisUrl(), config.cluster(), 64);
     ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("edge-redis-", 0).factory());
     Producer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(config));
