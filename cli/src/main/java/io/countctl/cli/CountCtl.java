@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       picocli.AutoComplete.GenerateCompletion.class,
       io.countctl.cli.bench.BenchCommand.class,
+      io.countctl.cli.bench.LiveBenchCommand.class,
       io.countctl.cli.live.WatchCommand.class,
     })
 public final class CountCtl {
