@@ -44,26 +44,36 @@ public final class TotalsCache {
     if (e != null && System.nanoTime() - e.fetchedNanos() < ttlNanos) {
       return CompletableFuture.completedFuture(e);
     }
-    return loading.computeIfAbsent(key, this::load);
+    CompletableFuture<Entry> mine = new CompletableFuture<>();
+    CompletableFuture<Entry> running = loading.putIfAbsent(key, mine);
+    if (running != null) {
+      return running; // someone is loading it already: share that read
+    }
+    try {
+      blocking.execute(() -> load(key, mine));
+    } catch (RuntimeException rejected) {
+      loading.remove(key, mine);
+      mine.completeExceptionally(rejected);
+    }
+    return mine;
   }
 
-  private CompletableFuture<Entry> load(CounterKey key) {
-    CompletableFuture<Entry> f = CompletableFuture.supplyAsync(() -> {
+  private void load(CounterKey key, CompletableFuture<Entry> result) {
+    try {
       long started = System.nanoTime(); // the entry is as old as the moment the read began
       StoreSnapshot snap = store.snapshot(List.of(key));
       inFlight.observeApplied(snap.appliedOffsets());
-      return new Entry(snap.counters().get(key), snap.appliedOffsets(), started);
-    }, blocking);
-    f.whenComplete((entry, error) -> {
-      if (entry != null) {
-        if (entries.size() >= maxEntries) {
-          evictStale();
-        }
-        entries.put(key, entry);
+      Entry entry = new Entry(snap.counters().get(key), snap.appliedOffsets(), started);
+      if (entries.size() >= maxEntries) {
+        evictStale();
       }
-      loading.remove(key, f);
-    });
-    return f;
+      entries.put(key, entry);
+      loading.remove(key, result); // before completing: a later caller must start a new read
+      result.complete(entry);
+    } catch (RuntimeException e) {
+      loading.remove(key, result);
+      result.completeExceptionally(e);
+    }
   }
 
   private void evictStale() {

@@ -1,0 +1,73 @@
+package io.countctl.worker;
+
+import io.countctl.core.config.ConfigException;
+import io.countctl.core.config.Settings;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Everything a worker is configured with, parsed from {@link Settings} in {@link #from}.
+ *
+ * <table>
+ *   <tr><th>setting</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>COUNT_CLUSTER</td><td>count</td><td>topic and key prefix</td></tr>
+ *   <tr><td>COUNT_REGION</td><td>local</td><td>region this worker serves</td></tr>
+ *   <tr><td>COUNT_KAFKA_BOOTSTRAP</td><td>required</td><td>Kafka bootstrap servers</td></tr>
+ *   <tr><td>COUNT_REDIS_URL</td><td>required</td><td>{@code redis://host:port}</td></tr>
+ *   <tr><td>COUNT_HTTP_PORT</td><td>8080</td><td>health and metrics port (0: any free port)</td></tr>
+ *   <tr><td>COUNT_WORKER_ID</td><td>$HOSTNAME (the pod name)</td><td>this worker's identity for the downtime handler</td></tr>
+ *   <tr><td>COUNT_PARTITIONS</td><td>8</td><td>partitions of topics created when missing</td></tr>
+ *   <tr><td>COUNT_REPLICATION</td><td>1</td><td>their replication factor</td></tr>
+ *   <tr><td>COUNT_MAX_POLL_RECORDS</td><td>2000</td><td>most batches reduced into one Redis commit per partition</td></tr>
+ *   <tr><td>COUNT_IDEMPOTENCY_TTL_S</td><td>86400</td><td>how long an Idempotency-Key keeps a retry from counting again</td></tr>
+ *   <tr><td>COUNT_DOWNTIME_URL</td><td>none</td><td>downtime handler to report frontends and heartbeats to</td></tr>
+ *   <tr><td>COUNT_INTERNAL_SECRET</td><td>none</td><td>shared secret sent on webhook and downtime-handler calls</td></tr>
+ *   <tr><td>COUNT_FANOUT</td><td>true</td><td>run the live fan-out role (totals → SSE frontends)</td></tr>
+ * </table>
+ */
+public record WorkerConfig(
+    String cluster,
+    String region,
+    String kafkaBootstrap,
+    URI redisUrl,
+    int httpPort,
+    String workerId,
+    int partitions,
+    short replication,
+    int maxPollRecords,
+    Duration idempotencyTtl,
+    Optional<URI> downtimeUrl,
+    String internalSecret,
+    boolean fanout) {
+
+  public static WorkerConfig from(Settings s) {
+    return new WorkerConfig(
+        s.cluster(),
+        s.string(Settings.REGION, "local"),
+        s.required(Settings.KAFKA_BOOTSTRAP),
+        redisUri(s.required(Settings.REDIS_URL)),
+        s.integer(Settings.HTTP_PORT, 8080, 0, 65535),
+        s.string("COUNT_WORKER_ID", defaultId()),
+        s.integer("COUNT_PARTITIONS", 8, 1, 10_000),
+        (short) s.integer("COUNT_REPLICATION", 1, 1, 10),
+        s.integer("COUNT_MAX_POLL_RECORDS", 2_000, 1, 100_000),
+        Duration.ofSeconds(s.number("COUNT_IDEMPOTENCY_TTL_S", 86_400, 1, 30L * 86_400)),
+        s.get(Settings.DOWNTIME_URL).map(URI::create),
+        s.string("COUNT_INTERNAL_SECRET", ""),
+        Boolean.parseBoolean(s.string("COUNT_FANOUT", "true")));
+  }
+
+  static URI redisUri(String text) {
+    URI uri = URI.create(text);
+    if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
+      throw new ConfigException(Settings.REDIS_URL + " must look like redis://host:port, got '" + text + "'");
+    }
+    return uri;
+  }
+
+  private static String defaultId() {
+    String h = System.getenv("HOSTNAME"); // the pod name on Kubernetes: the downtime handler watches pods by it
+    return h != null && !h.isBlank() ? h : "worker-" + ProcessHandle.current().pid();
+  }
+}

@@ -1,0 +1,258 @@
+package io.countctl.worker.reduce;
+
+import io.countctl.core.config.Topics;
+import io.countctl.core.store.CommitResult;
+import io.countctl.core.store.CounterStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reducer: a member of consumer group {@code <cluster>.workers} on {@code <cluster>.deltas}.
+ * Redis, not Kafka, is the source of truth for what was applied: on assignment it seeks each
+ * partition to the offset Redis holds, and every commit moves that offset in the same atomic step
+ * as the sums. Kafka offsets are committed too, only so standard lag tools work.
+ */
+public final class DeltaConsumerLoop implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DeltaConsumerLoop.class);
+
+  private final Topics topics;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final CounterStore store;
+  private final TotalsPublisher totals;
+  private final DeadLetters deadLetters;
+  private final Map<Integer, PartitionState> owned = new ConcurrentHashMap<>();
+  private final Thread thread;
+  private volatile boolean running = true;
+  private volatile boolean crashed;
+  private volatile long lastSuccessNanos = System.nanoTime();
+  private volatile String problem = "";
+
+  private final Counter batchesApplied;
+  private final Counter duplicates;
+  private final Counter dlq;
+  private final Counter fenced;
+  private final Timer commitLatency;
+
+  public DeltaConsumerLoop(String bootstrap, String workerId, Topics topics, int maxPollRecords, CounterStore store,
+      org.apache.kafka.clients.producer.Producer<byte[], byte[]> producer, MeterRegistry metrics) {
+    this.topics = topics;
+    this.store = store;
+    this.totals = new TotalsPublisher(producer, topics.totals(), metrics);
+    this.deadLetters = new DeadLetters(producer, topics.deltasDlq());
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, topics.cluster() + ".workers");
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, workerId + "-reduce");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+    config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000); // a dead worker's partitions move within seconds
+    config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
+    this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.batchesApplied = metrics.counter("count_worker_batches_applied_total");
+    this.duplicates = metrics.counter("count_worker_duplicate_batches_total");
+    this.dlq = metrics.counter("count_worker_dead_letters_total");
+    this.fenced = metrics.counter("count_worker_fenced_commits_total");
+    this.commitLatency = Timer.builder("count_worker_commit_seconds").publishPercentiles(0.5, 0.99).register(metrics);
+    io.micrometer.core.instrument.Gauge.builder("count_worker_owned_partitions", owned, Map::size).register(metrics);
+    this.thread = Thread.ofPlatform().name("delta-consumer").unstarted(this::run);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  /** Empty when healthy, else why not (for /readyz; no I/O). */
+  public String problem() {
+    if (!thread.isAlive()) {
+      return "the consumer loop stopped";
+    }
+    return problem;
+  }
+
+  public Set<Integer> ownedPartitions() {
+    return Set.copyOf(owned.keySet());
+  }
+
+  private void run() {
+    consumer.subscribe(List.of(topics.deltas()), new ConsumerRebalanceListener() {
+      @Override
+      public void onPartitionsRevoked(Collection<TopicPartition> parts) {
+        parts.forEach(tp -> owned.remove(tp.partition()));
+      }
+
+      @Override
+      public void onPartitionsLost(Collection<TopicPartition> parts) {
+        parts.forEach(tp -> owned.remove(tp.partition()));
+      }
+
+      @Override
+      public void onPartitionsAssigned(Collection<TopicPartition> parts) {
+        parts.forEach(tp -> resume(tp));
+      }
+    });
+    try {
+      while (running) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+        for (TopicPartition tp : records.partitions()) {
+          if (!running) {
+            return; // a crash must not apply anything more
+          }
+          PartitionState state = owned.get(tp.partition());
+          if (state != null) {
+            apply(tp, state, records.records(tp));
+          }
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } catch (RuntimeException e) {
+      log.error("consumer loop stopped", e);
+      problem = "consumer loop stopped: " + e.getMessage();
+    } finally {
+      consumer.close(crashed ? Duration.ZERO : Duration.ofSeconds(5));
+    }
+  }
+
+  /** Loads what Redis says was applied and seeks there: the exactly-once resume point. */
+  private void resume(TopicPartition tp) {
+    while (running) {
+      try {
+        PartitionState state = new PartitionState(tp.partition(), store.appliedOffset(tp.partition()), store.highWaterMarks(tp.partition()));
+        owned.put(tp.partition(), state);
+        if (state.nextOffset.isPresent()) {
+          consumer.seek(tp, state.nextOffset.getAsLong());
+        } else {
+          consumer.seekToBeginning(List.of(tp));
+        }
+        return;
+      } catch (RuntimeException e) {
+        problem = "Redis unreachable: " + e.getMessage();
+        log.warn("cannot load partition {} state from Redis ({}); retrying", tp.partition(), e.toString());
+        pause();
+      }
+    }
+  }
+
+  private void apply(TopicPartition tp, PartitionState state, List<ConsumerRecord<byte[], byte[]>> records) {
+    Set<Long> skip = new HashSet<>();
+    Map<Long, String> reasons = new HashMap<>();
+    while (running) {
+      PartitionReducer.Chunk chunk = PartitionReducer.reduce(state, records, skip, reasons);
+      if (chunk.commit() == null) {
+        return;
+      }
+      CommitResult result;
+      try {
+        if (!chunk.poison().isEmpty()) {
+          deadLetters.send(chunk.poison()); // in Kafka before the commit moves past them
+        }
+        long start = System.nanoTime();
+        result = store.apply(chunk.commit());
+        commitLatency.record(Duration.ofNanos(System.nanoTime() - start));
+        lastSuccessNanos = System.nanoTime();
+        problem = "";
+      } catch (RuntimeException e) {
+        problem = "cannot commit to Redis: " + e.getMessage();
+        log.warn("commit of partition {} failed ({}); retrying", tp.partition(), e.toString());
+        pause();
+        continue; // the offset check makes a retry safe
+      }
+      switch (result) {
+        case CommitResult.Applied applied -> {
+          state.nextOffset = java.util.OptionalLong.of(chunk.commit().nextOffset());
+          state.marks.putAll(chunk.commit().marks());
+          batchesApplied.increment(chunk.batches().size());
+          duplicates.increment(chunk.duplicates() + applied.duplicateTokens());
+          dlq.increment(chunk.poison().size());
+          totals.publish(applied.totals());
+          consumer.commitAsync(Map.of(tp, new OffsetAndMetadata(chunk.commit().nextOffset())), null);
+          return;
+        }
+        case CommitResult.Fenced f -> {
+          fenced.increment();
+          if (f.storedOffset().isPresent() && f.storedOffset().getAsLong() == chunk.commit().nextOffset()) {
+            // Our own earlier attempt landed (its reply was lost): the chunk is applied.
+            state.nextOffset = f.storedOffset();
+            state.marks.putAll(chunk.commit().marks());
+            return;
+          }
+          log.warn("partition {}: Redis holds offset {} where {} was expected; another worker applied — resuming from Redis",
+              tp.partition(), f.storedOffset(), chunk.commit().expectedOffset());
+          resume(tp);
+          return;
+        }
+        case CommitResult.Overflow o -> {
+          // Leave out the batches that touch the counter, dead-letter them, apply the rest.
+          for (ConsumerRecord<byte[], byte[]> r : records) {
+            if (touches(r, o.key())) {
+              skip.add(r.offset());
+              reasons.put(r.offset(), "overflow: " + o.key() + " would pass 2^63-1");
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static boolean touches(ConsumerRecord<byte[], byte[]> r, io.countctl.core.key.CounterKey key) {
+    try {
+      var b = io.countctl.core.batch.DeltaBatchCodec.decode(r.value());
+      return b.deltas().stream().anyMatch(d -> d.key().equals(key)) || b.keyed().stream().anyMatch(d -> d.key().equals(key));
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private void pause() {
+    try {
+      Thread.sleep(500); // retry backoff while Redis is unreachable
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    }
+  }
+
+  /** Stops at once without applying or committing anything more, as a killed process would. */
+  public void crash() {
+    crashed = true;
+    running = false;
+    consumer.wakeup();
+    join();
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+    join();
+  }
+
+  private void join() {
+    try {
+      thread.join(15_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

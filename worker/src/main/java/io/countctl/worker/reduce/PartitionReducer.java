@@ -1,0 +1,93 @@
+package io.countctl.worker.reduce;
+
+import io.countctl.core.batch.BatchId;
+import io.countctl.core.batch.DeltaBatch;
+import io.countctl.core.batch.DeltaBatchCodec;
+import io.countctl.core.batch.KeyedDelta;
+import io.countctl.core.batch.MalformedBatchException;
+import io.countctl.core.counter.PnCounter;
+import io.countctl.core.key.CounterKey;
+import io.countctl.core.store.PartitionCommit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Sums one poll's records of one partition into a single commit (seed 000's reduce step): one
+ * Redis round trip however many batches and however hot a counter is.
+ */
+final class PartitionReducer {
+  private PartitionReducer() {}
+
+  /** A record that cannot be applied, and why. */
+  record Poison(ConsumerRecord<byte[], byte[]> record, String reason) {}
+
+  /**
+   * What one chunk of records comes to.
+   *
+   * @param commit the Redis commit, or null when nothing in the chunk is new
+   * @param batches the batches it applies
+   * @param duplicates batches skipped as already applied
+   */
+  record Chunk(PartitionCommit commit, List<DeltaBatch> batches, List<Poison> poison, int duplicates) {}
+
+  /**
+   * @param skip offsets to leave out (found poisonous by an earlier attempt)
+   */
+  static Chunk reduce(PartitionState state, List<ConsumerRecord<byte[], byte[]>> records, Set<Long> skip, Map<Long, String> skipReasons) {
+    Map<CounterKey, PnCounter> deltas = new HashMap<>();
+    List<KeyedDelta> keyed = new ArrayList<>();
+    Map<String, BatchId> marks = new HashMap<>();
+    List<DeltaBatch> applied = new ArrayList<>();
+    List<Poison> poison = new ArrayList<>();
+    int duplicates = 0;
+    long first = state.nextOffset.orElse(-1);
+    long last = -1;
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      if (r.offset() < first) {
+        continue; // applied before (a poll that raced a seek)
+      }
+      last = r.offset();
+      if (skip.contains(r.offset())) {
+        poison.add(new Poison(r, skipReasons.get(r.offset())));
+        continue;
+      }
+      DeltaBatch batch;
+      try {
+        batch = DeltaBatchCodec.decode(r.value());
+      } catch (MalformedBatchException e) {
+        poison.add(new Poison(r, "malformed: " + e.getMessage()));
+        continue;
+      }
+      BatchId id = batch.id();
+      BatchId mark = marks.getOrDefault(id.edgeId(), state.marks.get(id.edgeId()));
+      if (mark != null && id.compareTo(mark) <= 0) {
+        duplicates++; // the same batch twice in the log: count it once
+        continue;
+      }
+      try {
+        Map<CounterKey, PnCounter> merged = new HashMap<>();
+        for (var d : batch.deltas()) {
+          PnCounter sum = merged.containsKey(d.key()) ? merged.get(d.key()) : deltas.getOrDefault(d.key(), PnCounter.ZERO);
+          merged.put(d.key(), sum.plus(d.change()));
+        }
+        deltas.putAll(merged);
+      } catch (ArithmeticException e) {
+        poison.add(new Poison(r, "overflow: the batch would push a counter past 2^63-1"));
+        continue;
+      }
+      keyed.addAll(batch.keyed());
+      marks.put(id.edgeId(), id);
+      applied.add(batch);
+    }
+    if (last < 0) {
+      return new Chunk(null, List.of(), List.of(), 0);
+    }
+    PartitionCommit commit = new PartitionCommit(state.partition, state.nextOffset, last + 1, marks, deltas, keyed,
+        System.currentTimeMillis());
+    return new Chunk(commit, applied, poison, duplicates);
+  }
+}
