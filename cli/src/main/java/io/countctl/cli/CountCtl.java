@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       picocli.AutoComplete.GenerateCompletion.class,
+      io.countctl.cli.dev.DevCommand.class,
       io.countctl.cli.bench.BenchCommand.class,
       io.countctl.cli.bench.LiveBenchCommand.class,
       io.countctl.cli.live.WatchCommand.class,

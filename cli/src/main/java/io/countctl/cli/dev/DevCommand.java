@@ -1,0 +1,80 @@
+package io.countctl.cli.dev;
+
+import io.countctl.core.config.AckMode;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code countctl dev}: the whole platform on this machine, nothing installed beforehand. */
+@Command(name = "dev", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Run the whole platform on this machine: a real Kafka (KRaft) and Redis, embedded,",
+        "plus the downtime handler, worker(s) and an edge node. Ctrl-C stops everything cleanly."})
+public final class DevCommand implements Callable<Integer> {
+  @Option(names = "--port", defaultValue = "8080", description = "Edge HTTP port (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--data-dir", defaultValue = ".count-dev",
+      description = "Kafka log and Redis append-only file; counts survive restarts (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--ack-mode", defaultValue = "durable",
+      description = "durable: answer writes once Kafka has them; buffered: at once (default: ${DEFAULT-VALUE}).")
+  AckMode ackMode;
+
+  @Option(names = "--flush-ms", description = "Edge flush interval (default: 5 in durable mode, 1000 in buffered).")
+  Long flushMs;
+
+  @Option(names = "--workers", defaultValue = "1", description = "Workers to run (default: ${DEFAULT-VALUE}).")
+  int workers;
+
+  @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the topics (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(names = "--cluster", defaultValue = "count", description = "Cluster name: topic and key prefix (default: ${DEFAULT-VALUE}).")
+  String cluster;
+
+  @Option(names = "--infra-only", description = "Start only Kafka and Redis and print their addresses, to run components as separate processes.")
+  boolean infraOnly;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintStream out = System.out;
+    DevPlatform platform = new DevPlatform(new DevPlatform.Options(dataDir.toAbsolutePath(), port, ackMode,
+        flushMs != null ? flushMs : ackMode.defaultFlushMs(), workers, partitions, cluster, infraOnly), System.err);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+      platform.close();
+      System.err.println("stopped");
+      stopped.countDown();
+    }));
+    try {
+      platform.start();
+    } catch (RuntimeException e) {
+      System.err.println("countctl dev: " + e.getMessage() + (e.getCause() != null ? " (" + e.getCause() + ")" : ""));
+      return 1; // the shutdown hook stops whatever did start
+    }
+    if (infraOnly) {
+      out.println("COUNT_KAFKA_BOOTSTRAP=" + platform.kafkaBootstrap());
+      out.println("COUNT_REDIS_URL=" + platform.redisUrl());
+      out.flush();
+    } else {
+      String url = "http://localhost:" + platform.edge().port();
+      out.printf("%nCount is running (cluster '%s', %s mode, data in %s)%n", cluster, ackMode.name().toLowerCase(), dataDir.toAbsolutePath());
+      out.printf("  edge node          %s%n", url);
+      for (int i = 0; i < platform.workers().size(); i++) {
+        out.printf("  worker %d metrics   http://localhost:%d/metrics%n", i, platform.workers().get(i).httpPort());
+      }
+      out.printf("  downtime handler   http://localhost:%d%n", platform.downtime().port());
+      out.printf("  Kafka              %s%n", platform.kafkaBootstrap());
+      out.printf("  Redis              %s%n", platform.redisUrl());
+      out.printf("%nTry:%n  curl -X PUT %s/v1/post-1/likes -d '{\"action\":\"increment\"}'%n  curl %s/v1/post-1/likes%n", url, url);
+      out.printf("Ctrl-C stops everything.%n");
+      out.flush();
+    }
+    stopped.await(); // until Ctrl-C or SIGTERM: the shutdown hook closes the platform
+    return 0;
+  }
+}

@@ -1,0 +1,136 @@
+package io.countctl.cli.dev;
+
+import io.countctl.core.config.AckMode;
+import io.countctl.core.config.Settings;
+import io.countctl.downtime.DowntimeConfig;
+import io.countctl.downtime.DowntimeHandler;
+import io.countctl.edge.EdgeConfig;
+import io.countctl.edge.EdgeNode;
+import io.countctl.worker.Worker;
+import io.countctl.worker.WorkerConfig;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything {@code countctl dev} runs, started in dependency order and stopped in reverse:
+ * Redis and Kafka first; then (unless infra-only) the downtime handler, the workers and the edge.
+ */
+final class DevPlatform implements AutoCloseable {
+  /** What to start. */
+  record Options(Path dataDir, int port, AckMode ackMode, long flushMs, int workers, int partitions, String cluster,
+      boolean infraOnly) {}
+
+  private final Options options;
+  private final PrintStream log;
+  private EmbeddedRedis redis;
+  private EmbeddedKafka kafka;
+  private DowntimeHandler downtime;
+  private final List<Worker> workers = new ArrayList<>();
+  private EdgeNode edge;
+
+  DevPlatform(Options options, PrintStream log) {
+    this.options = options;
+    this.log = log;
+  }
+
+  DevPlatform start() {
+    DevPorts ports = DevPorts.loadOrCreate(mkdirs(options.dataDir()));
+    step("Redis", () -> redis = EmbeddedRedis.start(options.dataDir().resolve("redis"), ports.redis(),
+        options.ackMode() == AckMode.DURABLE));
+    step("Kafka (KRaft)", () -> kafka = EmbeddedKafka.start(options.dataDir().resolve("kafka"), ports));
+    if (options.infraOnly()) {
+      return this;
+    }
+    Map<String, String> common = new HashMap<>(Map.of(
+        Settings.CLUSTER, options.cluster(),
+        Settings.KAFKA_BOOTSTRAP, kafka.bootstrap(),
+        Settings.REDIS_URL, redis.url().toString(),
+        "COUNT_PARTITIONS", Integer.toString(options.partitions())));
+    step("downtime handler", () -> downtime = DowntimeHandler.start(DowntimeConfig.from(settings(common, Map.of(
+        Settings.HTTP_PORT, "0", "COUNT_POD_WATCH", "false")))));
+    common.put(Settings.DOWNTIME_URL, "http://127.0.0.1:" + downtime.port());
+    for (int i = 0; i < options.workers(); i++) {
+      String id = "dev-worker-" + i;
+      step("worker " + i, () -> workers.add(Worker.start(WorkerConfig.from(settings(common, Map.of(
+          Settings.HTTP_PORT, "0", "COUNT_WORKER_ID", id))))));
+    }
+    step("edge node", () -> edge = EdgeNode.start(EdgeConfig.from(settings(common, Map.of(
+        Settings.HTTP_PORT, Integer.toString(options.port()),
+        Settings.ACK_MODE, options.ackMode().name().toLowerCase(),
+        Settings.FLUSH_MS, Long.toString(options.flushMs()),
+        "COUNT_EDGE_ID", "dev-edge",
+        "COUNT_ADVERTISED_URL", "http://127.0.0.1:" + options.port())))));
+    return this;
+  }
+
+  private static Settings settings(Map<String, String> common, Map<String, String> own) {
+    Map<String, String> m = new HashMap<>(common);
+    m.putAll(own);
+    return Settings.of(m);
+  }
+
+  private void step(String what, Runnable start) {
+    long t0 = System.nanoTime();
+    log.printf("starting %s … ", what);
+    log.flush();
+    start.run();
+    log.printf("ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+  }
+
+  private static Path mkdirs(Path dir) {
+    try {
+      java.nio.file.Files.createDirectories(dir);
+      return dir;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot create data directory " + dir, e);
+    }
+  }
+
+  String kafkaBootstrap() {
+    return kafka.bootstrap();
+  }
+
+  String redisUrl() {
+    return redis.url().toString();
+  }
+
+  EdgeNode edge() {
+    return edge;
+  }
+
+  List<Worker> workers() {
+    return workers;
+  }
+
+  DowntimeHandler downtime() {
+    return downtime;
+  }
+
+  /** Stops what runs, newest first: the edge flushes what it accepted before Kafka goes. */
+  @Override
+  public void close() {
+    stop("edge node", edge);
+    for (int i = workers.size() - 1; i >= 0; i--) {
+      stop("worker " + i, workers.get(i));
+    }
+    stop("downtime handler", downtime);
+    stop("Kafka", kafka);
+    stop("Redis", redis);
+  }
+
+  private void stop(String what, AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    log.printf("stopping %s%n", what);
+    try {
+      c.close();
+    } catch (Exception e) {
+      log.printf("  %s did not stop cleanly: %s%n", what, e);
+    }
+  }
+}
