@@ -1,0 +1,91 @@
+package io.countctl.cli.data;
+
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code countctl inc|dec|get <counter> <id>}: read and write counts through an edge. */
+public final class CountCommands {
+  private CountCommands() {}
+
+  /** Options every data command takes. */
+  static final class Target {
+    @Parameters(index = "0", description = "Counter name, e.g. likes.")
+    String counter;
+
+    @Parameters(index = "1", description = "Id of the thing counted, e.g. post-1.")
+    String id;
+
+    @Option(names = "--url", defaultValue = "${env:COUNT_URL:-http://localhost:8080}", description = "Edge URL (default: ${DEFAULT-VALUE}).")
+    URI url;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table, json or yaml (default: ${DEFAULT-VALUE}).")
+    String output;
+
+    int print(JsonObject answer) {
+      switch (output.toLowerCase()) {
+        case "json" -> System.out.println(answer.encode());
+        case "yaml" -> System.out.printf("id: %s%ncounter: %s%ncount: %d%nupdated_at: %s%n", id, counter,
+            answer.getLong("count"), answer.getString("updated_at") == null ? "null" : "\"" + answer.getString("updated_at") + "\"");
+        default -> System.out.printf("%s/%s = %d%s%n", id, counter, answer.getLong("count"),
+            answer.getString("updated_at") == null ? "" : "  (updated " + answer.getString("updated_at") + ")");
+      }
+      return 0;
+    }
+
+    int run(java.util.function.Function<EdgeClient, JsonObject> call) {
+      try {
+        return print(call.apply(new EdgeClient(url)));
+      } catch (EdgeClient.EdgeError e) {
+        System.err.println("countctl: " + e.getMessage());
+        return 1;
+      }
+    }
+  }
+
+  @Command(name = "inc", mixinStandardHelpOptions = true, description = "Increment a counter.")
+  public static final class Inc implements Callable<Integer> {
+    @Mixin Target target;
+
+    @Option(names = "--by", defaultValue = "1", description = "Amount, 1 to 1000000 (default: ${DEFAULT-VALUE}).")
+    long by;
+
+    @Option(names = "--idempotency-key", description = "Count this write once however often it is retried.")
+    String key;
+
+    @Override
+    public Integer call() {
+      return target.run(c -> c.write(target.counter, target.id, true, by, key));
+    }
+  }
+
+  @Command(name = "dec", mixinStandardHelpOptions = true, description = "Decrement a counter (it may go below zero).")
+  public static final class Dec implements Callable<Integer> {
+    @Mixin Target target;
+
+    @Option(names = "--by", defaultValue = "1", description = "Amount, 1 to 1000000 (default: ${DEFAULT-VALUE}).")
+    long by;
+
+    @Option(names = "--idempotency-key", description = "Count this write once however often it is retried.")
+    String key;
+
+    @Override
+    public Integer call() {
+      return target.run(c -> c.write(target.counter, target.id, false, by, key));
+    }
+  }
+
+  @Command(name = "get", mixinStandardHelpOptions = true, description = "Read a counter (0 if never written).")
+  public static final class Get implements Callable<Integer> {
+    @Mixin Target target;
+
+    @Override
+    public Integer call() {
+      return target.run(c -> c.read(target.counter, target.id));
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.countctl.cli.data;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** The few edge calls the data commands make, with errors a person can act on. */
+final class EdgeClient {
+  private final URI base;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+  EdgeClient(URI base) {
+    this.base = base;
+  }
+
+  JsonObject write(String counter, String id, boolean increment, long by, String idempotencyKey) {
+    HttpRequest.Builder req = HttpRequest.newBuilder(path(id, counter))
+        .timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(new JsonObject()
+            .put("action", increment ? "increment" : "decrement").put("by", by).encode()));
+    if (idempotencyKey != null) {
+      req.header("Idempotency-Key", idempotencyKey);
+    }
+    return send(req.build());
+  }
+
+  JsonObject read(String counter, String id) {
+    return send(HttpRequest.newBuilder(path(id, counter)).timeout(Duration.ofSeconds(30)).GET().build());
+  }
+
+  private URI path(String id, String counter) {
+    return base.resolve("/v1/" + enc(id) + "/" + enc(counter));
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private JsonObject send(HttpRequest req) {
+    try {
+      HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+      JsonObject body;
+      try {
+        body = new JsonObject(r.body());
+      } catch (RuntimeException e) {
+        throw new EdgeError(base + " answered " + r.statusCode() + " with a body that is not JSON: is it a Count edge?");
+      }
+      if (r.statusCode() != 200) {
+        JsonObject err = body.getJsonObject("error", new JsonObject());
+        throw new EdgeError(err.getString("message", "HTTP " + r.statusCode()) + " (" + err.getString("code", "error") + ")");
+      }
+      return body;
+    } catch (ConnectException e) {
+      throw new EdgeError("no edge at " + base + ": start one with `countctl dev`, or pass --url");
+    } catch (IOException e) {
+      throw new EdgeError("talking to " + base + " failed: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EdgeError("interrupted");
+    }
+  }
+
+  /** An edge call that failed; the message is for the user. */
+  static final class EdgeError extends RuntimeException {
+    EdgeError(String message) {
+      super(message, null, false, false);
+    }
+  }
+}
