@@ -105,6 +105,11 @@ public final class Worker implements AutoCloseable {
     return reducer.ownedPartitions();
   }
 
+  /** Totals partitions whose live updates this worker fans out now (empty without fan-out). */
+  public Set<Integer> fanoutPartitions() {
+    return fanout == null ? Set.of() : fanout.ownedPartitions();
+  }
+
   /**
    * Stops as a killed process would: the reducer applies and commits nothing more. For tests
    * that prove a successor ends exact.

@@ -116,6 +116,53 @@ class LiveEndToEndTest {
   }
 
   @Test
+  void watchersGetUpdatesAgainWithinTenSecondsAfterTheirFanOutWorkerDies() throws Exception {
+    io.countctl.core.key.CounterKey key = new io.countctl.core.key.CounterKey("failover", "likes");
+    int partition = io.countctl.core.kafka.KeyPartitions.partitionOf(key, 4);
+    BlockingQueue<JsonObject> events = watch(edges.get(0), "/v1/failover/likes/stream");
+    awaitCount(events, "failover", 0, System.nanoTime(), 10_000);
+    put(edges.get(1), "failover", "likes", 1);
+    awaitCount(events, "failover", 1, System.nanoTime(), 15_000);
+
+    Worker owner = workers.stream().filter(w -> w.fanoutPartitions().contains(partition)).findFirst()
+        .orElseThrow(() -> new AssertionError("no worker fans out partition " + partition));
+    owner.crash();
+    workers.remove(owner);
+    long crashed = System.nanoTime();
+    // Keep writing until the watcher hears again: the survivor must take over the partition.
+    long count = 1;
+    long deadline = crashed + TimeUnit.SECONDS.toNanos(10);
+    boolean heard = false;
+    while (!heard && System.nanoTime() < deadline) {
+      put(edges.get(1), "failover", "likes", 1);
+      count++;
+      JsonObject e = events.poll(500, TimeUnit.MILLISECONDS);
+      while (e != null && !heard) {
+        heard = "failover".equals(e.getString("id")) && e.getLong("count") > 1;
+        e = events.poll();
+      }
+    }
+    assertTrue(heard, "no update within 10 s of the worker's death");
+    workers.add(Worker.start(WorkerConfig.from(settings(Map.of("COUNT_WORKER_ID", "live-worker-late")))));
+    assertTrue(count > 1);
+  }
+
+  @Test
+  void aReconnectWithLastEventIdGetsTheCurrentValueAtOnce() throws Exception {
+    put(edges.get(1), "resume", "likes", 7);
+    long start = System.nanoTime();
+    BlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
+    http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edges.get(0).port() + "/v1/resume/likes/stream"))
+        .header("Last-Event-ID", "12345").GET().build(), HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> {
+          try (Stream<String> lines = r.body()) {
+            lines.filter(l -> l.startsWith("data: ")).forEach(l -> events.add(new JsonObject(l.substring(6))));
+          }
+        });
+    long ms = awaitCount(events, "resume", 7, start, 5_000);
+    assertTrue(ms < 5_000);
+  }
+
+  @Test
   void oneStreamCarriesAllItsCounters() throws Exception {
     BlockingQueue<JsonObject> events = watch(edges.get(0), "/v1/stream?counters=multi-a/likes,multi-b/views");
     awaitCount(events, "multi-a", 0, System.nanoTime(), 10_000);

@@ -182,6 +182,9 @@ public final class DeltaFlusher implements AutoCloseable {
           // Only non-retriable errors get here (delivery timeout is unbounded): the record is
           // not in Kafka, so its deltas go out again with the next flush.
           unackedRecords.decrementAndGet();
+          if (failingSinceNanos == 0) {
+            failingSinceNanos = sentAt;
+          }
           log.warn("flush record failed ({}); requeueing {} counters", error.toString(), b.deltas.size());
           retry(b, acked);
         }

@@ -52,6 +52,8 @@ public final class FanoutLoop implements AutoCloseable {
   private final WebhookCaller webhooks;
   private final DowntimeClient downtime;
   private final Set<String> reported = ConcurrentHashMap.newKeySet();
+  /** Totals partitions this member fans out for now (written by the rebalance listener). */
+  private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
   private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
   /** Frontends found gone by webhook callbacks, dropped from the table on the fan-out thread. */
   private final Set<String> pendingDrops = ConcurrentHashMap.newKeySet();
@@ -91,6 +93,7 @@ public final class FanoutLoop implements AutoCloseable {
       @Override
       public void onPartitionsRevoked(Collection<TopicPartition> parts) {
         parts.stream().filter(tp -> tp.topic().equals(topics.subscriptions())).forEach(tp -> table.dropPartition(tp.partition()));
+        parts.stream().filter(tp -> tp.topic().equals(topics.totals())).forEach(tp -> owned.remove(tp.partition()));
       }
 
       @Override
@@ -101,6 +104,7 @@ public final class FanoutLoop implements AutoCloseable {
         List<TopicPartition> totals = parts.stream().filter(tp -> tp.topic().equals(topics.totals())).toList();
         consumer.seekToBeginning(subs);
         consumer.seekToEnd(totals);
+        totals.forEach(tp -> owned.add(tp.partition()));
       }
     });
     long lastHeartbeat = 0;
@@ -191,6 +195,11 @@ public final class FanoutLoop implements AutoCloseable {
   /** Drops a frontend on the fan-out thread (the table is not thread-safe). */
   private void forget(String frontend) {
     pendingDrops.add(frontend);
+  }
+
+  /** Partitions of the totals topic whose watchers this worker serves now. */
+  public Set<Integer> ownedPartitions() {
+    return Set.copyOf(owned);
   }
 
   @Override
