@@ -57,6 +57,12 @@ public final class DeltaFlusher implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private CompletableFuture<Void> previousDurable = CompletableFuture.completedFuture(null);
+  /** Records Kafka refused to take (unreachable), sent again, unchanged, before new ones. */
+  private final java.util.concurrent.ConcurrentLinkedQueue<Resend> resends = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /** A record to send again with its original bytes (same batch id), and who waits for it. */
+  private record Resend(FlushedBatch batch, byte[] value, long operations, int counters, CompletableFuture<Void> acked) {}
+
   /** Records sent and not yet acknowledged, and when Kafka last made progress on them. */
   private final AtomicLong unackedRecords = new AtomicLong();
   private volatile long lastProgressNanos = System.nanoTime();
@@ -67,7 +73,7 @@ public final class DeltaFlusher implements AutoCloseable {
   private final Counter operations;
   private final DistributionSummary countersPerRecord;
   private final Timer ackLatency;
-  private final Counter requeued;
+  private final Counter resent;
 
   public DeltaFlusher(EdgeAggregator aggregator, InFlightBatches inFlight, Producer<byte[], byte[]> producer,
       String topic, String edgeId, long epoch, Duration interval, Duration writeTimeout, MeterRegistry metrics) {
@@ -83,7 +89,7 @@ public final class DeltaFlusher implements AutoCloseable {
     this.operations = metrics.counter("count_edge_flushed_operations_total");
     this.countersPerRecord = metrics.summary("count_edge_flush_counters_per_record");
     this.ackLatency = Timer.builder("count_edge_flush_ack_seconds").publishPercentiles(0.5, 0.99).register(metrics);
-    this.requeued = metrics.counter("count_edge_flush_requeued_total");
+    this.resent = metrics.counter("count_edge_flush_resent_total");
     this.thread = Thread.ofPlatform().name("delta-flusher").daemon(true).unstarted(this::run);
   }
 
@@ -110,8 +116,14 @@ public final class DeltaFlusher implements AutoCloseable {
     }
   }
 
-  /** One flush: drain, send, and chain the generation's durability on its acknowledgements. */
+  /** One flush: resend what failed, drain, send, and chain the generation's durability on its acknowledgements. */
   void flushOnce() {
+    for (int n = resends.size(); n > 0; n--) {
+      Resend r = resends.poll();
+      if (r != null) {
+        transmit(r);
+      }
+    }
     moving.incrementAndGet();
     EdgeAggregator.Drained drained;
     List<FlushedBatch> batches = new ArrayList<>();
@@ -132,6 +144,9 @@ public final class DeltaFlusher implements AutoCloseable {
       moving.incrementAndGet();
     }
     FlushGeneration gen = drained.generation();
+    if (batches.isEmpty() && resends.isEmpty() && failingSinceNanos != 0) {
+      probeKafka(); // nothing to send, so no acknowledgement would ever clear the failure
+    }
     List<CompletableFuture<Void>> acks = new ArrayList<>(batches.size());
     for (FlushedBatch b : batches) {
       acks.add(send(b));
@@ -156,63 +171,67 @@ public final class DeltaFlusher implements AutoCloseable {
     }
   }
 
+  /** Asks Kafka for the topic's metadata; an answer means it is reachable again. */
+  private void probeKafka() {
+    try {
+      producer.partitionsFor(topic); // blocks up to max.block.ms: we are on the flusher thread
+      failingSinceNanos = 0;
+      lastProgressNanos = System.nanoTime();
+    } catch (RuntimeException e) {
+      log.debug("Kafka still unreachable: {}", e.toString()); // writes keep getting 503
+    }
+  }
+
   private CompletableFuture<Void> send(FlushedBatch b) {
     List<Delta> list = new ArrayList<>(b.deltas.size());
     b.deltas.forEach((k, d) -> list.add(new Delta(k, d)));
     DeltaBatch batch = new DeltaBatch(new BatchId(edgeId, epoch, seq.getAndIncrement()), System.currentTimeMillis(), list, b.keyed);
-    byte[] value = DeltaBatchCodec.encode(batch);
     CompletableFuture<Void> acked = new CompletableFuture<>();
+    transmit(new Resend(b, DeltaBatchCodec.encode(batch), batch.operations(), list.size() + b.keyed.size(), acked));
+    return acked;
+  }
+
+  /**
+   * Hands a record to the producer. A record Kafka never took (unreachable: metadata or buffer
+   * timeout) is queued to be sent again unchanged; its writers keep waiting, and reads keep
+   * counting it, meanwhile.
+   */
+  private void transmit(Resend r) {
     long sentAt = System.nanoTime();
     if (unackedRecords.getAndIncrement() == 0) {
       lastProgressNanos = sentAt;
     }
     try {
-      producer.send(new ProducerRecord<>(topic, null, value), (meta, error) -> {
+      producer.send(new ProducerRecord<>(topic, null, r.value()), (meta, error) -> {
+        unackedRecords.decrementAndGet();
         if (error == null) {
-          b.acknowledged(meta.partition(), meta.offset());
+          r.batch().acknowledged(meta.partition(), meta.offset());
           ackLatency.record(System.nanoTime() - sentAt, TimeUnit.NANOSECONDS);
           records.increment();
-          operations.increment(batch.operations());
-          countersPerRecord.record(list.size() + b.keyed.size());
+          operations.increment(r.operations());
+          countersPerRecord.record(r.counters());
           lastProgressNanos = System.nanoTime();
           failingSinceNanos = 0;
-          unackedRecords.decrementAndGet();
-          acked.complete(null);
+          r.acked().complete(null);
         } else {
-          // Only non-retriable errors get here (delivery timeout is unbounded): the record is
-          // not in Kafka, so its deltas go out again with the next flush.
-          unackedRecords.decrementAndGet();
-          if (failingSinceNanos == 0) {
-            failingSinceNanos = sentAt;
-          }
-          log.warn("flush record failed ({}); requeueing {} counters", error.toString(), b.deltas.size());
-          retry(b, acked);
+          // Only errors where the record never reached Kafka get here (delivery timeout is
+          // unbounded): sending the same bytes again cannot count it twice.
+          failed(r, sentAt, error);
         }
       });
     } catch (RuntimeException e) { // metadata or buffer timeout: nothing was sent
       unackedRecords.decrementAndGet();
-      if (failingSinceNanos == 0) {
-        failingSinceNanos = sentAt;
-      }
-      log.warn("cannot send to Kafka ({}); requeueing {} counters", e.toString(), b.deltas.size());
-      retry(b, acked);
+      failed(r, sentAt, e);
     }
-    return acked;
   }
 
-  /** Puts a failed record's deltas back in the table; its writers become durable with a later flush. */
-  private void retry(FlushedBatch b, CompletableFuture<Void> acked) {
-    requeued.increment();
-    FlushGeneration later = aggregator.current();
-    moving.incrementAndGet();
-    try {
-      aggregator.requeue(b.deltas);
-      aggregator.requeueKeyed(b.keyed);
-      inFlight.remove(b);
-    } finally {
-      moving.incrementAndGet();
+  private void failed(Resend r, long sentAt, Throwable error) {
+    if (failingSinceNanos == 0) {
+      failingSinceNanos = sentAt;
     }
-    later.durable().whenComplete((v, e) -> acked.complete(null));
+    resent.increment();
+    log.warn("Kafka did not take a flush record ({}); sending it again with the next flush", error.toString());
+    resends.add(r);
   }
 
   private static List<Map<CounterKey, PnCounter>> chunks(Map<CounterKey, PnCounter> deltas) {

@@ -56,23 +56,6 @@ public final class EdgeAggregator {
     }
   }
 
-  /** Puts keyed writes back after a flush that never reached Kafka. */
-  void requeueKeyed(List<KeyedDelta> writes) {
-    writes.forEach(this::addKeyed);
-  }
-
-  /** Puts deltas back after a flush that never reached Kafka; they go out with a later flush. */
-  void requeue(Map<CounterKey, PnCounter> deltas) {
-    deltas.forEach((key, d) -> {
-      if (d.p() > 0) {
-        addToCell(key, true, d.p());
-      }
-      if (d.n() > 0) {
-        addToCell(key, false, d.n());
-      }
-    });
-  }
-
   private void addToCell(CounterKey key, boolean increment, long by) {
     while (!cells.computeIfAbsent(key, k -> new PendingCell()).add(increment, by)) {
       Thread.onSpinWait(); // retired cell: it is leaving the map, look again
