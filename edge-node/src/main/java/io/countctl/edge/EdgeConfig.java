@@ -31,7 +31,7 @@ import java.time.Duration;
  *   <tr><td>COUNT_EVENT_LOOPS</td><td>2 × cores</td><td>HTTP server instances (one per event loop)</td></tr>
  *   <tr><td>COUNT_ADVERTISED_URL</td><td>http://host name:port</td><td>where workers reach this edge's internal webhook</td></tr>
  *   <tr><td>COUNT_INTERNAL_SECRET</td><td>none</td><td>shared secret of {@code /internal/*}; without it only loopback callers are let in</td></tr>
- *   <tr><td>COUNT_SSE_COALESCE_MS</td><td>100</td><td>changes of a counter within this window make one SSE event</td></tr>
+ *   <tr><td>COUNT_SSE_COALESCE_MS</td><td>25</td><td>changes of a counter within this window make one SSE event</td></tr>
  *   <tr><td>COUNT_SSE_HEARTBEAT_MS</td><td>15000</td><td>SSE comment line sent this often to keep idle streams open</td></tr>
  *   <tr><td>COUNT_SSE_MAX_COUNTERS</td><td>100</td><td>most counters on one SSE stream</td></tr>
  * </table>
@@ -95,7 +95,7 @@ public record EdgeConfig(
         s.integer("COUNT_EVENT_LOOPS", 2 * Runtime.getRuntime().availableProcessors(), 1, 256),
         s.string("COUNT_ADVERTISED_URL", "http://" + hostName() + ":" + port),
         s.string("COUNT_INTERNAL_SECRET", ""),
-        s.number("COUNT_SSE_COALESCE_MS", 100, 1, 10_000),
+        s.number("COUNT_SSE_COALESCE_MS", 25, 1, 10_000),
         s.number("COUNT_SSE_HEARTBEAT_MS", 15_000, 100, 600_000),
         s.integer("COUNT_SSE_MAX_COUNTERS", 100, 1, 10_000));
   }

@@ -60,13 +60,15 @@ public final class LiveBenchCommand implements Callable<Integer> {
     PrintStream err = System.err;
     URI writes = writeUrl == null ? url : writeUrl;
     String run = "live-" + Long.toString(System.currentTimeMillis(), 36);
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    // HTTP/1.1: one TCP connection per watcher, as browsers' EventSource would hold them.
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
     double heapBefore = heapUsed(http);
     // Per counter: the send time of the write that made each count (writes are +1, so count k is the k-th).
     ConcurrentHashMap<Integer, ConcurrentHashMap<Long, Long>> sentAt = new ConcurrentHashMap<>();
     Recorder latency = new Recorder(TimeUnit.SECONDS.toMicros(60), 3);
     AtomicInteger open = new AtomicInteger();
     AtomicLong events = new AtomicLong();
+    AtomicInteger failures = new AtomicInteger();
     CountDownLatch connected = new CountDownLatch(connections);
     err.printf("opening %,d SSE connections to %s…%n", connections, url);
     try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -74,8 +76,10 @@ public final class LiveBenchCommand implements Callable<Integer> {
         int counter = i % counters;
         readers.submit(() -> {
           HttpRequest req = HttpRequest.newBuilder(url.resolve("/v1/" + run + "-" + counter + "/likes/stream")).GET().build();
+          boolean opened = false;
           try {
             HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            opened = true;
             open.incrementAndGet();
             boolean first = true;
             try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
@@ -99,9 +103,14 @@ public final class LiveBenchCommand implements Callable<Integer> {
               }
             }
           } catch (Exception e) {
+            if (failures.incrementAndGet() <= 3) {
+              err.println("connection failed: " + e);
+            }
             connected.countDown();
           } finally {
-            open.decrementAndGet();
+            if (opened) {
+              open.decrementAndGet();
+            }
           }
           return null;
         });

@@ -21,7 +21,8 @@ final class DowntimeClient {
   private final Optional<URI> base;
   private final String workerId;
   private final String secret;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(2)).build();
 
   DowntimeClient(Optional<URI> base, String workerId, String secret) {
     this.base = base;

@@ -18,7 +18,8 @@ import java.util.concurrent.CompletableFuture;
 final class WebhookCaller {
   static final String SECRET_HEADER = "X-Count-Secret";
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(2)).build();
   private final String secret;
 
   WebhookCaller(String secret) {
