@@ -1,7 +1,6 @@
 package io.countctl.edge;
 
 import io.countctl.core.config.AckMode;
-import io.countctl.core.config.ConfigException;
 import io.countctl.core.config.Settings;
 import java.net.URI;
 import java.time.Duration;
@@ -78,7 +77,7 @@ public record EdgeConfig(
         s.cluster(),
         s.string(Settings.REGION, "local"),
         s.required(Settings.KAFKA_BOOTSTRAP),
-        redisUri(s.required(Settings.REDIS_URL)),
+        s.redisUrl(),
         port,
         mode,
         s.millis(Settings.FLUSH_MS, mode.defaultFlushMs(), 1, 60_000),
@@ -98,14 +97,6 @@ public record EdgeConfig(
         s.number("COUNT_SSE_COALESCE_MS", 25, 1, 10_000),
         s.number("COUNT_SSE_HEARTBEAT_MS", 15_000, 100, 600_000),
         s.integer("COUNT_SSE_MAX_COUNTERS", 100, 1, 10_000));
-  }
-
-  static URI redisUri(String text) {
-    URI uri = URI.create(text);
-    if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
-      throw new ConfigException(Settings.REDIS_URL + " must look like redis://host:port, got '" + text + "'");
-    }
-    return uri;
   }
 
   private static String hostName() {

@@ -1,5 +1,6 @@
 package io.countctl.edge;
 
+import io.countctl.core.config.FreePort;
 import io.countctl.core.config.Topics;
 import io.countctl.core.kafka.TopicProvisioner;
 import io.countctl.core.ops.MetricsRegistry;
@@ -24,10 +25,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -70,7 +67,7 @@ public final class EdgeNode implements AutoCloseable {
   }
 
   public static EdgeNode start(EdgeConfig requested) {
-    EdgeConfig config = requested.httpPort() == 0 ? requested.withPort(freePort()) : requested;
+    EdgeConfig config = requested.httpPort() == 0 ? requested.withPort(FreePort.pick()) : requested;
     Topics topics = new Topics(config.cluster());
     TopicProvisioner.ensureTopics(config.kafkaBootstrap(), topics, config.partitions(), config.replication());
 
@@ -163,13 +160,6 @@ public final class EdgeNode implements AutoCloseable {
     store.close();
   }
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   /** One HTTP server instance, on the event loop Vert.x gives this verticle. */
   private static final class HttpVerticle extends VerticleBase {

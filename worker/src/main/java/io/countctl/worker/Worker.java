@@ -1,5 +1,6 @@
 package io.countctl.worker;
 
+import io.countctl.core.config.FreePort;
 import io.countctl.core.config.Topics;
 import io.countctl.core.kafka.TopicProvisioner;
 import io.countctl.core.ops.MetricsRegistry;
@@ -11,10 +12,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -74,7 +71,7 @@ public final class Worker implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, metrics, reducer::problem);
-    int port = config.httpPort() == 0 ? freePort() : config.httpPort();
+    int port = config.httpPort() == 0 ? FreePort.pick() : config.httpPort();
     try {
       HttpServer server = vertx.createHttpServer().requestHandler(router);
       server.listen(port).await(30, TimeUnit.SECONDS);
@@ -138,11 +135,4 @@ public final class Worker implements AutoCloseable {
     store.close();
   }
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

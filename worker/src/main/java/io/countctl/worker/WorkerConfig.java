@@ -1,6 +1,5 @@
 package io.countctl.worker;
 
-import io.countctl.core.config.ConfigException;
 import io.countctl.core.config.Settings;
 import java.net.URI;
 import java.time.Duration;
@@ -46,7 +45,7 @@ public record WorkerConfig(
         s.cluster(),
         s.string(Settings.REGION, "local"),
         s.required(Settings.KAFKA_BOOTSTRAP),
-        redisUri(s.required(Settings.REDIS_URL)),
+        s.redisUrl(),
         s.integer(Settings.HTTP_PORT, 8080, 0, 65535),
         s.string("COUNT_WORKER_ID", defaultId()),
         s.integer("COUNT_PARTITIONS", 8, 1, 10_000),
@@ -56,14 +55,6 @@ public record WorkerConfig(
         s.get(Settings.DOWNTIME_URL).map(URI::create),
         s.string("COUNT_INTERNAL_SECRET", ""),
         Boolean.parseBoolean(s.string("COUNT_FANOUT", "true")));
-  }
-
-  static URI redisUri(String text) {
-    URI uri = URI.create(text);
-    if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
-      throw new ConfigException(Settings.REDIS_URL + " must look like redis://host:port, got '" + text + "'");
-    }
-    return uri;
   }
 
   private static String defaultId() {

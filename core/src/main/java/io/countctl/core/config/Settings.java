@@ -121,6 +121,21 @@ public final class Settings {
         + ", got '" + v.get() + "'");
   }
 
+  /** {@code COUNT_REDIS_URL} (required), checked to be a {@code redis://} or {@code rediss://} URL. */
+  public java.net.URI redisUrl() {
+    String text = required(REDIS_URL);
+    java.net.URI uri;
+    try {
+      uri = java.net.URI.create(text);
+    } catch (IllegalArgumentException e) {
+      uri = null;
+    }
+    if (uri == null || (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) || uri.getHost() == null) {
+      throw new ConfigException(REDIS_URL + " must look like redis://host:port, got '" + text + "'");
+    }
+    return uri;
+  }
+
   /** Cluster name as used in topic names and Redis keys. */
   public String cluster() {
     String c = string(CLUSTER, "count");
