@@ -47,8 +47,8 @@ public final class CountCommands {
     }
   }
 
-  @Command(name = "inc", mixinStandardHelpOptions = true, description = "Increment a counter.")
-  public static final class Inc implements Callable<Integer> {
+  /** What {@code inc} and {@code dec} share: the target, the amount and an optional idempotency key. */
+  abstract static class Write implements Callable<Integer> {
     @Mixin Target target;
 
     @Option(names = "--by", defaultValue = "1", description = "Amount, 1 to 1000000 (default: ${DEFAULT-VALUE}).")
@@ -57,25 +57,27 @@ public final class CountCommands {
     @Option(names = "--idempotency-key", description = "Count this write once however often it is retried.")
     String key;
 
+    abstract boolean increment();
+
     @Override
     public Integer call() {
-      return target.run(c -> c.write(target.counter, target.id, true, by, key));
+      return target.run(c -> c.write(target.counter, target.id, increment(), by, key));
+    }
+  }
+
+  @Command(name = "inc", mixinStandardHelpOptions = true, description = "Increment a counter.")
+  public static final class Inc extends Write {
+    @Override
+    boolean increment() {
+      return true;
     }
   }
 
   @Command(name = "dec", mixinStandardHelpOptions = true, description = "Decrement a counter (it may go below zero).")
-  public static final class Dec implements Callable<Integer> {
-    @Mixin Target target;
-
-    @Option(names = "--by", defaultValue = "1", description = "Amount, 1 to 1000000 (default: ${DEFAULT-VALUE}).")
-    long by;
-
-    @Option(names = "--idempotency-key", description = "Count this write once however often it is retried.")
-    String key;
-
+  public static final class Dec extends Write {
     @Override
-    public Integer call() {
-      return target.run(c -> c.write(target.counter, target.id, false, by, key));
+    boolean increment() {
+      return false;
     }
   }
 
