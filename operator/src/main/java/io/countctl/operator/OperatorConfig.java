@@ -1,0 +1,96 @@
+package io.countctl.operator;
+
+import io.countctl.operator.reconcile.ImageDefaults;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Configuration of the operator, from its environment (the Helm chart sets it), parsed here only.
+ *
+ * <table>
+ *   <tr><th>variable</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>COUNT_WATCH_NAMESPACES</td><td>all</td><td>comma-separated namespaces whose DistributedCounters are reconciled</td></tr>
+ *   <tr><td>COUNT_LEADER_ELECTION</td><td>true in a cluster</td><td>take a Lease so only one replica reconciles</td></tr>
+ *   <tr><td>COUNT_LEASE_NAME</td><td>count-operator</td><td>name of that Lease</td></tr>
+ *   <tr><td>COUNT_LEASE_NAMESPACE</td><td>the pod's namespace</td><td>namespace of that Lease</td></tr>
+ *   <tr><td>COUNT_HTTP_PORT</td><td>8080</td><td>{@code /healthz}, {@code /readyz}, {@code /metrics}</td></tr>
+ *   <tr><td>COUNT_IMAGE_REGISTRY</td><td>ghcr.io/countctl</td><td>default registry of component images</td></tr>
+ *   <tr><td>COUNT_IMAGE_TAG</td><td>0.1.0</td><td>default tag of component images</td></tr>
+ *   <tr><td>COUNT_IMAGE_PULL_POLICY</td><td>IfNotPresent</td><td>default pull policy</td></tr>
+ * </table>
+ */
+public record OperatorConfig(
+    Set<String> namespaces,
+    boolean leaderElection,
+    String leaseName,
+    String leaseNamespace,
+    int httpPort,
+    ImageDefaults images) {
+
+  static final Path SERVICE_ACCOUNT_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+
+  public OperatorConfig {
+    namespaces = Set.copyOf(namespaces);
+    if (httpPort < 0 || httpPort > 65535) {
+      throw new IllegalArgumentException("COUNT_HTTP_PORT must be between 0 and 65535, got " + httpPort);
+    }
+  }
+
+  /** Everything namespaces: watch all. */
+  public boolean watchesAllNamespaces() {
+    return namespaces.isEmpty();
+  }
+
+  public static OperatorConfig from(Map<String, String> env) {
+    boolean inCluster = !get(env, "KUBERNETES_SERVICE_HOST", "").isBlank();
+    Set<String> namespaces = Arrays.stream(get(env, "COUNT_WATCH_NAMESPACES", "").split(","))
+        .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    return new OperatorConfig(
+        namespaces,
+        bool(env, "COUNT_LEADER_ELECTION", inCluster),
+        get(env, "COUNT_LEASE_NAME", "count-operator"),
+        get(env, "COUNT_LEASE_NAMESPACE", ownNamespace()),
+        integer(env, "COUNT_HTTP_PORT", 8080),
+        new ImageDefaults(
+            get(env, "COUNT_IMAGE_REGISTRY", ImageDefaults.BUILT_IN.registry()),
+            get(env, "COUNT_IMAGE_TAG", ImageDefaults.BUILT_IN.tag()),
+            get(env, "COUNT_IMAGE_PULL_POLICY", ImageDefaults.BUILT_IN.pullPolicy())));
+  }
+
+  private static String get(Map<String, String> env, String name, String fallback) {
+    String v = env.get(name);
+    return v == null || v.isBlank() ? fallback : v.trim();
+  }
+
+  private static boolean bool(Map<String, String> env, String name, boolean fallback) {
+    String v = get(env, name, String.valueOf(fallback)).toLowerCase(Locale.ROOT);
+    return switch (v) {
+      case "true", "yes", "1" -> true;
+      case "false", "no", "0" -> false;
+      default -> throw new IllegalArgumentException(name + " must be true or false, got '" + v + "'");
+    };
+  }
+
+  private static int integer(Map<String, String> env, String name, int fallback) {
+    String v = get(env, name, String.valueOf(fallback));
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a number, got '" + v + "'");
+    }
+  }
+
+  private static String ownNamespace() {
+    try {
+      return Files.readString(SERVICE_ACCOUNT_NAMESPACE).trim();
+    } catch (IOException | SecurityException e) {
+      return "default"; // not in a pod
+    }
+  }
+}

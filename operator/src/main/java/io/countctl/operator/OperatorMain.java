@@ -1,0 +1,46 @@
+package io.countctl.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code java -jar operator/target/operator.jar}: the operator against the current kubeconfig or service account. */
+public final class OperatorMain {
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorMain.class);
+
+  private OperatorMain() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    OperatorConfig config;
+    try {
+      config = OperatorConfig.from(System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("count-operator: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(metrics);
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    CountOperator operator = new CountOperator(client, config, metrics);
+    OpsServer ops = new OpsServer(config.httpPort(), operator::healthy, operator::ready, metrics);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      operator.close();
+      ops.close();
+      client.close();
+      stopped.countDown();
+    }, "shutdown"));
+    operator.start();
+    LOG.info("count-operator watching {} (leader election {}), health on :{}",
+        config.watchesAllNamespaces() ? "all namespaces" : config.namespaces(),
+        config.leaderElection() ? "on" : "off", ops.port());
+    stopped.await();
+  }
+}

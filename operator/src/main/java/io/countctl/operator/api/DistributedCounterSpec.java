@@ -1,0 +1,152 @@
+package io.countctl.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What a platform team asks for; see docs/kubernetes.md for each field. */
+public class DistributedCounterSpec {
+  @Required
+  @JsonPropertyDescription("The existing Kafka cluster to use.")
+  private KafkaSpec kafka;
+
+  @Required
+  @JsonPropertyDescription("The existing Redis of this region.")
+  private RedisSpec redis;
+
+  @Pattern(CounterSpecs.REGION_PATTERN)
+  @Default("local")
+  @JsonPropertyDescription("This region's name (COUNT_REGION).")
+  private String region = "local";
+
+  @JsonPropertyDescription("Other regions to merge counts with; a region-merge Deployment runs when set.")
+  private List<PeerSpec> peers = new ArrayList<>();
+
+  @Default("durable")
+  @JsonPropertyDescription("durable: a write is answered once Kafka has it; buffered: at once (COUNT_ACK_MODE).")
+  private AckMode ackMode = AckMode.DURABLE;
+
+  @Min(CounterSpecs.MIN_FLUSH_MS)
+  @Max(CounterSpecs.MAX_FLUSH_MS)
+  @JsonPropertyDescription("Edge flush interval in ms (COUNT_FLUSH_MS); unset: 5 when durable, 1000 when buffered.")
+  private Integer flushIntervalMs;
+
+  @JsonPropertyDescription("Edge nodes (HTTP and SSE frontends); default 2 replicas.")
+  private ComponentSpec edge = new ComponentSpec();
+
+  @JsonPropertyDescription("Workers (reducers and live fan-out); default 2 replicas.")
+  private ComponentSpec worker = new ComponentSpec();
+
+  @JsonPropertyDescription("Region-merge role, deployed only when peers are set; default 1 replica.")
+  private ComponentSpec regionMerge = new ComponentSpec();
+
+  @JsonPropertyDescription("Downtime handler (resubscribes frontends when a worker dies); default 1 replica.")
+  private ComponentSpec downtimeHandler = new ComponentSpec();
+
+  @JsonPropertyDescription("Where the images come from; defaults from the operator's installation.")
+  private ImageSpec image = new ImageSpec();
+
+  @JsonPropertyDescription("Per-counter options (unique counting, top-K).")
+  private List<CounterOptions> counters = new ArrayList<>();
+
+  public KafkaSpec getKafka() {
+    return kafka;
+  }
+
+  public void setKafka(KafkaSpec kafka) {
+    this.kafka = kafka;
+  }
+
+  public RedisSpec getRedis() {
+    return redis;
+  }
+
+  public void setRedis(RedisSpec redis) {
+    this.redis = redis;
+  }
+
+  public String getRegion() {
+    return region;
+  }
+
+  public void setRegion(String region) {
+    this.region = region;
+  }
+
+  public List<PeerSpec> getPeers() {
+    return peers;
+  }
+
+  public void setPeers(List<PeerSpec> peers) {
+    this.peers = peers;
+  }
+
+  public AckMode getAckMode() {
+    return ackMode;
+  }
+
+  public void setAckMode(AckMode ackMode) {
+    this.ackMode = ackMode;
+  }
+
+  public Integer getFlushIntervalMs() {
+    return flushIntervalMs;
+  }
+
+  public void setFlushIntervalMs(Integer flushIntervalMs) {
+    this.flushIntervalMs = flushIntervalMs;
+  }
+
+  public ComponentSpec getEdge() {
+    return edge;
+  }
+
+  public void setEdge(ComponentSpec edge) {
+    this.edge = edge;
+  }
+
+  public ComponentSpec getWorker() {
+    return worker;
+  }
+
+  public void setWorker(ComponentSpec worker) {
+    this.worker = worker;
+  }
+
+  public ComponentSpec getRegionMerge() {
+    return regionMerge;
+  }
+
+  public void setRegionMerge(ComponentSpec regionMerge) {
+    this.regionMerge = regionMerge;
+  }
+
+  public ComponentSpec getDowntimeHandler() {
+    return downtimeHandler;
+  }
+
+  public void setDowntimeHandler(ComponentSpec downtimeHandler) {
+    this.downtimeHandler = downtimeHandler;
+  }
+
+  public ImageSpec getImage() {
+    return image;
+  }
+
+  public void setImage(ImageSpec image) {
+    this.image = image;
+  }
+
+  public List<CounterOptions> getCounters() {
+    return counters;
+  }
+
+  public void setCounters(List<CounterOptions> counters) {
+    this.counters = counters;
+  }
+}

@@ -1,0 +1,32 @@
+package io.countctl.operator.dependent;
+
+import io.countctl.operator.api.DistributedCounter;
+import io.countctl.operator.reconcile.CounterPlan;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+
+/** {@code <name>-config}: the settings every component reads as environment ({@code COUNT_*}). */
+public class ConfigMapDependent extends PlatformDependent<ConfigMap> {
+  public ConfigMapDependent() {
+    super(ConfigMap.class);
+  }
+
+  @Override
+  protected String objectName(String counterName) {
+    return counterName + "-config";
+  }
+
+  @Override
+  protected ConfigMap desired(DistributedCounter primary, Context<DistributedCounter> context) {
+    CounterPlan plan = plan(context);
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(plan.configMapName())
+        .withNamespace(plan.namespace())
+        .withLabels(plan.labels())
+        .endMetadata()
+        .withData(plan.settings())
+        .build();
+  }
+}

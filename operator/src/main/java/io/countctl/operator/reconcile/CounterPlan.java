@@ -1,0 +1,167 @@
+package io.countctl.operator.reconcile;
+
+import io.countctl.operator.api.ComponentSpec;
+import io.countctl.operator.api.CounterOptions;
+import io.countctl.operator.api.DistributedCounter;
+import io.countctl.operator.api.DistributedCounterSpec;
+import io.countctl.operator.api.ImageSpec;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * A validated DistributedCounter resolved into what the dependents build: names, labels, images,
+ * replicas and the settings every component reads. Computed once per reconciliation by the
+ * reconciler and handed to the dependents through the workflow context.
+ */
+public record CounterPlan(
+    String name,
+    String namespace,
+    Map<String, String> settings,
+    Map<Component, Integer> replicas,
+    Map<Component, ResourceRequirements> resources,
+    Map<Component, String> images,
+    String pullPolicy) {
+
+  /** Key of the plan in the managed workflow's context. */
+  public static final String CONTEXT_KEY = "io.countctl.operator.plan";
+  public static final String OPERATOR_NAME = "count-operator";
+
+  public static CounterPlan of(DistributedCounter dc, ImageDefaults defaults) {
+    DistributedCounterSpec spec = dc.getSpec();
+    String name = dc.getMetadata().getName();
+    String namespace = dc.getMetadata().getNamespace();
+
+    Map<String, String> settings = new TreeMap<>();
+    settings.put(PlatformSettings.CLUSTER, name);
+    settings.put(PlatformSettings.REGION, orDefault(spec.getRegion(), "local"));
+    settings.put(PlatformSettings.KAFKA_BOOTSTRAP, spec.getKafka().getBootstrapServers());
+    settings.put(PlatformSettings.PARTITIONS, String.valueOf(orDefault(spec.getKafka().getPartitions(), 8)));
+    settings.put(PlatformSettings.REPLICATION, String.valueOf(orDefault(spec.getKafka().getReplicationFactor(), 3)));
+    settings.put(PlatformSettings.REDIS_URL, spec.getRedis().getUrl());
+    settings.put(PlatformSettings.HTTP_PORT, String.valueOf(PlatformSettings.PORT));
+    settings.put(PlatformSettings.ACK_MODE, spec.getAckMode() == null ? "durable" : spec.getAckMode().value());
+    if (spec.getFlushIntervalMs() != null) {
+      settings.put(PlatformSettings.FLUSH_MS, String.valueOf(spec.getFlushIntervalMs()));
+    }
+    settings.put(PlatformSettings.DOWNTIME_URL,
+        "http://" + resourceName(name, Component.DOWNTIME_HANDLER) + ":" + PlatformSettings.PORT);
+    // Workers heartbeat to the downtime handler, so it needs no Kubernetes API access (and the
+    // operator no right to grant pod reads).
+    settings.put(PlatformSettings.POD_WATCH, "false");
+    if (spec.getPeers() != null && !spec.getPeers().isEmpty()) {
+      settings.put(PlatformSettings.PEERS, spec.getPeers().stream()
+          .map(p -> p.getRegion() + "=" + p.getUrl()).collect(Collectors.joining(",")));
+    }
+    if (spec.getCounters() != null && !spec.getCounters().isEmpty()) {
+      settings.put(PlatformSettings.COUNTER_OPTIONS,
+          spec.getCounters().stream().map(CounterPlan::counterOption).collect(Collectors.joining(",")));
+    }
+
+    Map<Component, Integer> replicas = new LinkedHashMap<>();
+    Map<Component, ResourceRequirements> resources = new LinkedHashMap<>();
+    Map<Component, String> images = new LinkedHashMap<>();
+    ImageSpec image = spec.getImage() == null ? new ImageSpec() : spec.getImage();
+    String registry = orDefault(image.getRegistry(), defaults.registry());
+    String tag = orDefault(image.getTag(), defaults.tag());
+    for (Component c : Component.values()) {
+      ComponentSpec cs = c.specOf(spec);
+      replicas.put(c, cs == null || cs.getReplicas() == null ? c.defaultReplicas() : cs.getReplicas());
+      resources.put(c, cs == null ? null : cs.getResources());
+      images.put(c, registry + "/" + c.imageName() + ":" + tag);
+    }
+    return new CounterPlan(name, namespace, Map.copyOf(settings), Map.copyOf(replicas),
+        java.util.Collections.unmodifiableMap(resources), Map.copyOf(images),
+        orDefault(image.getPullPolicy(), defaults.pullPolicy()));
+  }
+
+  /** Whether the region-merge role runs: only with peers to merge with. */
+  public boolean mergesRegions() {
+    return settings.containsKey(PlatformSettings.PEERS);
+  }
+
+  public static String resourceName(String counterName, Component component) {
+    return counterName + "-" + component.label();
+  }
+
+  public String resourceName(Component component) {
+    return resourceName(name, component);
+  }
+
+  public String configMapName() {
+    return name + "-config";
+  }
+
+  public String secretName() {
+    return name + "-internal";
+  }
+
+  /** Address of the edges inside the cluster, reported in the status. */
+  public String edgeServiceUrl() {
+    return "http://" + resourceName(Component.EDGE) + "." + namespace + ".svc:" + PlatformSettings.PORT;
+  }
+
+  /** Labels that select all of this platform's objects. */
+  public Map<String, String> labels() {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put("app.kubernetes.io/name", "count");
+    labels.put("app.kubernetes.io/instance", name);
+    labels.put("app.kubernetes.io/part-of", "count");
+    labels.put("app.kubernetes.io/managed-by", OPERATOR_NAME);
+    return labels;
+  }
+
+  /** Labels of one component's objects and pods. */
+  public Map<String, String> labels(Component component) {
+    Map<String, String> labels = labels();
+    labels.put("app.kubernetes.io/component", component.label());
+    return labels;
+  }
+
+  /** Labels a component's Deployment and Service select its pods by (stable across upgrades). */
+  public Map<String, String> selector(Component component) {
+    return Map.of("app.kubernetes.io/instance", name, "app.kubernetes.io/component", component.label());
+  }
+
+  /** Only the settings a component reads; hashed into its pod template so a change rolls it. */
+  public String settingsHash(Component component) {
+    StringBuilder text = new StringBuilder();
+    new TreeMap<>(settings).forEach((k, v) -> {
+      if (component.settingsRead().contains(k)) {
+        text.append(k).append('=').append(v).append('\n');
+      }
+    });
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public Optional<ResourceRequirements> resourcesOf(Component component) {
+    return Optional.ofNullable(resources.get(component));
+  }
+
+  private static String counterOption(CounterOptions o) {
+    StringBuilder s = new StringBuilder(o.getName());
+    if (Boolean.TRUE.equals(o.getUnique())) {
+      s.append(":unique");
+    }
+    if (o.getTopK() != null && o.getTopK() > 0) {
+      s.append(":topk=").append(o.getTopK());
+    }
+    return s.toString();
+  }
+
+  private static <T> T orDefault(T value, T fallback) {
+    return value == null || value instanceof String str && str.isBlank() ? fallback : value;
+  }
+}

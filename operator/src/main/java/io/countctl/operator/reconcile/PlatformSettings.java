@@ -1,0 +1,33 @@
+package io.countctl.operator.reconcile;
+
+/**
+ * Names of the settings the operator writes into the platform's ConfigMap; the components read the
+ * same names (DESIGN §3, "Processes and configuration").
+ */
+public final class PlatformSettings {
+  public static final String CLUSTER = "COUNT_CLUSTER";
+  public static final String REGION = "COUNT_REGION";
+  public static final String KAFKA_BOOTSTRAP = "COUNT_KAFKA_BOOTSTRAP";
+  public static final String REDIS_URL = "COUNT_REDIS_URL";
+  public static final String HTTP_PORT = "COUNT_HTTP_PORT";
+  public static final String FLUSH_MS = "COUNT_FLUSH_MS";
+  public static final String ACK_MODE = "COUNT_ACK_MODE";
+  public static final String DOWNTIME_URL = "COUNT_DOWNTIME_URL";
+  public static final String PEERS = "COUNT_PEERS";
+  public static final String PARTITIONS = "COUNT_PARTITIONS";
+  public static final String REPLICATION = "COUNT_REPLICATION";
+  public static final String INTERNAL_SECRET = "COUNT_INTERNAL_SECRET";
+  public static final String POD_WATCH = "COUNT_POD_WATCH";
+  public static final String ROLE = "COUNT_ROLE";
+  public static final String WORKER_ID = "COUNT_WORKER_ID";
+  public static final String EDGE_ID = "COUNT_EDGE_ID";
+  public static final String ADVERTISED_URL = "COUNT_ADVERTISED_URL";
+  /** Per-counter options, {@code likes:unique,views:topk=10}; read by the sketch features. */
+  public static final String COUNTER_OPTIONS = "COUNT_COUNTER_OPTIONS";
+
+  /** The port every component serves HTTP (API, health, metrics) on inside its pod. */
+  public static final int PORT = 8080;
+
+  private PlatformSettings() {
+  }
+}

@@ -1,0 +1,290 @@
+package io.countctl.operator.reconcile;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.countctl.operator.CountOperator;
+import io.countctl.operator.OperatorConfig;
+import io.countctl.operator.api.DistributedCounter;
+import io.countctl.operator.api.DistributedCounterStatus;
+import io.countctl.operator.api.PeerSpec;
+import io.countctl.operator.dependent.ComponentDeployment;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reconciler against fabric8's Kubernetes mock API server in CRUD mode, with the checked-in CRD
+ * installed so that the status subresource behaves as in a cluster. Each test uses its own
+ * DistributedCounter name.
+ */
+@EnableKubernetesMockClient(crud = true)
+class DistributedCounterReconcilerTest {
+  static final String NS = "test";
+  static final Duration WAIT = Duration.ofSeconds(30);
+  static KubernetesClient client;
+  static CountOperator operator;
+
+  @BeforeAll
+  static void startOperator() throws IOException {
+    try (var crd = new FileInputStream("../crds/distributedcounters.counters.countctl.io-v1.yml")) {
+      client.apiextensions().v1().customResourceDefinitions().load(crd).create();
+    }
+    OperatorConfig config = new OperatorConfig(java.util.Set.of(), false, "count-operator", NS, 0,
+        new ImageDefaults("registry.example/count", "1.2.3", "IfNotPresent"));
+    operator = new CountOperator(client, config, new SimpleMeterRegistry());
+    operator.start();
+  }
+
+  @AfterAll
+  static void stopOperator() {
+    operator.close();
+  }
+
+  static DistributedCounter sample(String name) {
+    DistributedCounter dc = SpecValidatorTest.sample();
+    dc.getMetadata().setName(name);
+    dc.getMetadata().setNamespace(NS);
+    return dc;
+  }
+
+  static Optional<Deployment> deployment(String name) {
+    return Optional.ofNullable(client.apps().deployments().inNamespace(NS).withName(name).get());
+  }
+
+  static Deployment awaitDeployment(String name) {
+    return await().atMost(WAIT).until(() -> deployment(name), Optional::isPresent).orElseThrow();
+  }
+
+  static DistributedCounter current(String name) {
+    return client.resources(DistributedCounter.class).inNamespace(NS).withName(name).get();
+  }
+
+  static Condition awaitCondition(String name, String type, String status) {
+    return await().atMost(WAIT).until(() -> Optional.ofNullable(current(name))
+            .map(DistributedCounter::getStatus)
+            .flatMap(s -> s.condition(type))
+            .filter(c -> status.equals(c.getStatus())),
+        Optional::isPresent).orElseThrow();
+  }
+
+  static Map<String, EnvVar> env(Container c) {
+    return c.getEnv().stream().collect(java.util.stream.Collectors.toMap(EnvVar::getName, e -> e));
+  }
+
+  @Test
+  void sampleMakesEveryObjectWithImagesEnvReplicasProbesAndOwner() {
+    DistributedCounter created = client.resource(sample("alpha")).create();
+
+    Deployment edge = awaitDeployment("alpha-edge");
+    Deployment worker = awaitDeployment("alpha-worker");
+    Deployment downtime = awaitDeployment("alpha-downtime-handler");
+    await().atMost(WAIT).until(() -> client.services().inNamespace(NS).withName("alpha-downtime-handler").get() != null);
+    Service edgeService = await().atMost(WAIT).until(
+        () -> client.services().inNamespace(NS).withName("alpha-edge").get(), java.util.Objects::nonNull);
+    ConfigMap config = client.configMaps().inNamespace(NS).withName("alpha-config").get();
+    Secret secret = client.secrets().inNamespace(NS).withName("alpha-internal").get();
+    assertNotNull(config);
+    assertNotNull(secret);
+    assertTrue(deployment("alpha-region-merge").isEmpty(), "no peers, no region-merge");
+
+    assertEquals(3, edge.getSpec().getReplicas());
+    assertEquals(2, worker.getSpec().getReplicas());
+    assertEquals(1, downtime.getSpec().getReplicas());
+
+    Container edgeC = edge.getSpec().getTemplate().getSpec().getContainers().getFirst();
+    assertEquals("registry.example/count/edge-node:1.2.3", edgeC.getImage());
+    assertEquals("registry.example/count/worker:1.2.3",
+        worker.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage());
+    assertEquals("registry.example/count/downtime-handler:1.2.3",
+        downtime.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage());
+    assertEquals("alpha-config", edgeC.getEnvFrom().getFirst().getConfigMapRef().getName());
+    assertEquals("alpha-internal", env(edgeC).get("COUNT_INTERNAL_SECRET").getValueFrom().getSecretKeyRef().getName());
+    assertEquals("http://$(POD_IP):8080", env(edgeC).get("COUNT_ADVERTISED_URL").getValue());
+    assertEquals("metadata.name", env(worker.getSpec().getTemplate().getSpec().getContainers().getFirst())
+        .get("COUNT_WORKER_ID").getValueFrom().getFieldRef().getFieldPath());
+    assertEquals("/healthz", edgeC.getLivenessProbe().getHttpGet().getPath());
+    assertEquals("/readyz", edgeC.getReadinessProbe().getHttpGet().getPath());
+    assertEquals("500m", edgeC.getResources().getRequests().get("cpu").toString());
+    assertEquals("true", edge.getSpec().getTemplate().getMetadata().getAnnotations().get("prometheus.io/scrape"));
+    assertEquals("edge", edge.getMetadata().getLabels().get("app.kubernetes.io/component"));
+    assertEquals("alpha", edge.getMetadata().getLabels().get("app.kubernetes.io/instance"));
+
+    assertEquals(Map.of("app.kubernetes.io/instance", "alpha", "app.kubernetes.io/component", "edge"),
+        edgeService.getSpec().getSelector());
+    assertEquals(8080, edgeService.getSpec().getPorts().getFirst().getPort());
+
+    assertEquals("alpha", config.getData().get("COUNT_CLUSTER"));
+    assertEquals("eu-west", config.getData().get("COUNT_REGION"));
+    assertEquals("kafka-bootstrap.kafka:9092", config.getData().get("COUNT_KAFKA_BOOTSTRAP"));
+    assertEquals("redis://redis-master.redis:6379", config.getData().get("COUNT_REDIS_URL"));
+    assertEquals("durable", config.getData().get("COUNT_ACK_MODE"));
+    assertEquals("5", config.getData().get("COUNT_FLUSH_MS"));
+    assertEquals("12", config.getData().get("COUNT_PARTITIONS"));
+    assertEquals("http://alpha-downtime-handler:8080", config.getData().get("COUNT_DOWNTIME_URL"));
+    assertEquals("likes,views:unique:topk=10", config.getData().get("COUNT_COUNTER_OPTIONS"));
+    assertTrue(secret.getData().get("secret").length() > 20);
+
+    String uid = created.getMetadata().getUid();
+    for (var owned : List.of(edge, worker, downtime, edgeService, config, secret)) {
+      assertEquals(uid, owned.getMetadata().getOwnerReferences().getFirst().getUid(), owned.getMetadata().getName());
+      assertEquals("DistributedCounter", owned.getMetadata().getOwnerReferences().getFirst().getKind());
+    }
+  }
+
+  @Test
+  void statusReportsConditionsReplicasAndGeneration() {
+    client.resource(sample("beta")).create();
+    Condition progressing = awaitCondition("beta", DistributedCounterStatus.PROGRESSING, "True");
+    assertEquals("RollingOut", progressing.getReason());
+    DistributedCounter dc = current("beta");
+    assertEquals(dc.getMetadata().getGeneration(), dc.getStatus().getObservedGeneration());
+    assertEquals("False", dc.getStatus().condition(DistributedCounterStatus.READY).orElseThrow().getStatus());
+    assertEquals("http://beta-edge.test.svc:8080", dc.getStatus().getEdgeService());
+    assertEquals(3, dc.getStatus().getEdges().getReplicas());
+
+    // The API server's Deployment controller would do this; the mock server has none.
+    for (String name : List.of("beta-edge", "beta-worker", "beta-downtime-handler")) {
+      Deployment d = awaitDeployment(name);
+      d.setStatus(new DeploymentStatusBuilder().withReplicas(d.getSpec().getReplicas())
+          .withReadyReplicas(d.getSpec().getReplicas()).build());
+      client.apps().deployments().inNamespace(NS).resource(d).updateStatus();
+    }
+    Condition ready = awaitCondition("beta", DistributedCounterStatus.READY, "True");
+    assertEquals("AllReplicasReady", ready.getReason());
+    dc = current("beta");
+    assertEquals(3, dc.getStatus().getEdges().getReady());
+    assertEquals(2, dc.getStatus().getWorkers().getReady());
+    assertEquals("False", dc.getStatus().condition(DistributedCounterStatus.DEGRADED).orElseThrow().getStatus());
+  }
+
+  @Test
+  void changingReplicasOrFlushIntervalUpdatesWhatItAffects() {
+    client.resource(sample("gamma")).create();
+    Deployment edgeBefore = awaitDeployment("gamma-edge");
+    Deployment workerBefore = awaitDeployment("gamma-worker");
+    String edgeHash = edgeBefore.getSpec().getTemplate().getMetadata().getAnnotations().get(ComponentDeployment.SETTINGS_HASH);
+    String workerHash = workerBefore.getSpec().getTemplate().getMetadata().getAnnotations().get(ComponentDeployment.SETTINGS_HASH);
+
+    client.resources(DistributedCounter.class).inNamespace(NS).withName("gamma").edit(dc -> {
+      dc.getSpec().getEdge().setReplicas(5);
+      dc.getSpec().setFlushIntervalMs(20);
+      return dc;
+    });
+
+    await().atMost(WAIT).until(() -> deployment("gamma-edge").map(d -> d.getSpec().getReplicas()).orElse(0) == 5);
+    await().atMost(WAIT).until(() -> "20".equals(client.configMaps().inNamespace(NS).withName("gamma-config").get()
+        .getData().get("COUNT_FLUSH_MS")));
+    Deployment edgeAfter = awaitDeployment("gamma-edge");
+    assertNotEquals(edgeHash, edgeAfter.getSpec().getTemplate().getMetadata().getAnnotations()
+        .get(ComponentDeployment.SETTINGS_HASH), "the edges read the flush interval: their pods roll");
+    assertEquals(workerHash, awaitDeployment("gamma-worker").getSpec().getTemplate().getMetadata().getAnnotations()
+        .get(ComponentDeployment.SETTINGS_HASH), "the workers do not: theirs stay");
+    assertEquals(2, awaitDeployment("gamma-worker").getSpec().getReplicas());
+    await().atMost(WAIT).until(() -> {
+      DistributedCounter dc = current("gamma");
+      return dc.getStatus() != null && dc.getStatus().getEdges() != null && dc.getStatus().getEdges().getReplicas() == 5
+          && dc.getMetadata().getGeneration().equals(dc.getStatus().getObservedGeneration());
+    });
+  }
+
+  @Test
+  void peersAddAndRemoveTheRegionMergeRole() {
+    client.resource(sample("delta")).create();
+    awaitDeployment("delta-edge");
+    assertTrue(deployment("delta-region-merge").isEmpty());
+
+    client.resources(DistributedCounter.class).inNamespace(NS).withName("delta").edit(dc -> {
+      dc.getSpec().setPeers(List.of(new PeerSpec("us-east", "http://merge.us-east.example:8080")));
+      return dc;
+    });
+    Deployment merge = awaitDeployment("delta-region-merge");
+    Container c = merge.getSpec().getTemplate().getSpec().getContainers().getFirst();
+    assertEquals("registry.example/count/worker:1.2.3", c.getImage());
+    assertEquals("region-merge", env(c).get("COUNT_ROLE").getValue());
+    await().atMost(WAIT).until(() -> "us-east=http://merge.us-east.example:8080".equals(
+        client.configMaps().inNamespace(NS).withName("delta-config").get().getData().get("COUNT_PEERS")));
+
+    client.resources(DistributedCounter.class).inNamespace(NS).withName("delta").edit(dc -> {
+      dc.getSpec().setPeers(List.of());
+      return dc;
+    });
+    await().atMost(WAIT).until(() -> deployment("delta-region-merge").isEmpty());
+  }
+
+  @Test
+  void deletingTheResourceLeavesNothingBehind() {
+    client.resource(sample("epsilon")).create();
+    awaitDeployment("epsilon-edge");
+    awaitDeployment("epsilon-worker");
+    awaitDeployment("epsilon-downtime-handler");
+    await().atMost(WAIT).until(() -> client.services().inNamespace(NS).withName("epsilon-downtime-handler").get() != null);
+    await().atMost(WAIT).until(() -> client.services().inNamespace(NS).withName("epsilon-edge").get() != null);
+
+    client.resources(DistributedCounter.class).inNamespace(NS).withName("epsilon").delete();
+
+    await().atMost(WAIT).until(() -> current("epsilon") == null);
+    await().atMost(WAIT).until(() -> owned("epsilon").isEmpty());
+  }
+
+  static List<String> owned(String name) {
+    var selector = Map.of("app.kubernetes.io/instance", name);
+    List<String> left = new java.util.ArrayList<>();
+    client.apps().deployments().inNamespace(NS).withLabels(selector).list().getItems().forEach(o -> left.add("deployment/" + o.getMetadata().getName()));
+    client.services().inNamespace(NS).withLabels(selector).list().getItems().forEach(o -> left.add("service/" + o.getMetadata().getName()));
+    client.configMaps().inNamespace(NS).withLabels(selector).list().getItems().forEach(o -> left.add("configmap/" + o.getMetadata().getName()));
+    client.secrets().inNamespace(NS).withLabels(selector).list().getItems().forEach(o -> left.add("secret/" + o.getMetadata().getName()));
+    return left;
+  }
+
+  @Test
+  void anInvalidSpecSetsAFailingConditionAndTouchesNothing() {
+    DistributedCounter bad = sample("zeta");
+    bad.getSpec().getRedis().setUrl("http://not-redis:6379");
+    client.resource(bad).create();
+    Condition degraded = awaitCondition("zeta", DistributedCounterStatus.DEGRADED, "True");
+    assertEquals("InvalidSpec", degraded.getReason());
+    assertTrue(degraded.getMessage().contains("spec.redis.url"), degraded.getMessage());
+    assertEquals("False", current("zeta").getStatus().condition(DistributedCounterStatus.READY).orElseThrow().getStatus());
+    assertEquals(List.of(), owned("zeta"), "nothing is deployed from an invalid spec");
+
+    // Fixing it deploys; breaking a running platform leaves it running and says why.
+    client.resources(DistributedCounter.class).inNamespace(NS).withName("zeta").edit(dc -> {
+      dc.getSpec().getRedis().setUrl("redis://redis:6379");
+      return dc;
+    });
+    awaitDeployment("zeta-edge");
+    awaitCondition("zeta", DistributedCounterStatus.DEGRADED, "False");
+    client.resources(DistributedCounter.class).inNamespace(NS).withName("zeta").edit(dc -> {
+      dc.getSpec().getEdge().setReplicas(0);
+      return dc;
+    });
+    Condition again = awaitCondition("zeta", DistributedCounterStatus.DEGRADED, "True");
+    assertTrue(again.getMessage().contains("spec.edge.replicas"), again.getMessage());
+    assertEquals(3, awaitDeployment("zeta-edge").getSpec().getReplicas(), "the running edges are left alone");
+    assertFalse(owned("zeta").isEmpty());
+    assertNull(null);
+  }
+}

@@ -1,0 +1,65 @@
+package io.countctl.operator.reconcile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.countctl.operator.api.DistributedCounter;
+import io.countctl.operator.api.PeerSpec;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class SpecValidatorTest {
+  static DistributedCounter sample() {
+    try {
+      return Serialization.unmarshal(Files.readString(Path.of("..", "crds", "samples", "distributedcounter.yaml")),
+          DistributedCounter.class);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void samplesAreValid() throws IOException {
+    assertEquals(List.of(), SpecValidator.problems(sample()));
+    DistributedCounter multi = Serialization.unmarshal(
+        Files.readString(Path.of("..", "crds", "samples", "distributedcounter-multi-region.yaml")), DistributedCounter.class);
+    assertEquals(List.of(), SpecValidator.problems(multi));
+  }
+
+  static List<Arguments> invalid() {
+    return List.of(
+        Arguments.of("spec.redis.url", (Consumer<DistributedCounter>) dc -> dc.getSpec().getRedis().setUrl("http://redis:6379")),
+        Arguments.of("spec.kafka.bootstrapServers", (Consumer<DistributedCounter>) dc -> dc.getSpec().getKafka().setBootstrapServers("kafka")),
+        Arguments.of("spec.kafka.bootstrapServers", (Consumer<DistributedCounter>) dc -> dc.getSpec().getKafka().setBootstrapServers(null)),
+        Arguments.of("spec.flushIntervalMs", (Consumer<DistributedCounter>) dc -> dc.getSpec().setFlushIntervalMs(0)),
+        Arguments.of("spec.flushIntervalMs", (Consumer<DistributedCounter>) dc -> dc.getSpec().setFlushIntervalMs(60_001)),
+        Arguments.of("spec.edge.replicas", (Consumer<DistributedCounter>) dc -> dc.getSpec().getEdge().setReplicas(0)),
+        Arguments.of("spec.worker.replicas", (Consumer<DistributedCounter>) dc -> dc.getSpec().getWorker().setReplicas(-1)),
+        Arguments.of("spec.region", (Consumer<DistributedCounter>) dc -> dc.getSpec().setRegion("EU West")),
+        Arguments.of("spec.peers[0].region", (Consumer<DistributedCounter>) dc -> dc.getSpec().setPeers(List.of(new PeerSpec("eu-west", "http://x")))),
+        Arguments.of("spec.peers[0].url", (Consumer<DistributedCounter>) dc -> dc.getSpec().setPeers(List.of(new PeerSpec("us", "ftp://x")))),
+        Arguments.of("spec.counters[2].name", (Consumer<DistributedCounter>) dc -> dc.getSpec().getCounters().add(
+            new io.countctl.operator.api.CounterOptions("likes", false, 0))),
+        Arguments.of("spec.counters[1].topK", (Consumer<DistributedCounter>) dc -> dc.getSpec().getCounters().get(1).setTopK(5000)),
+        Arguments.of("metadata.name", (Consumer<DistributedCounter>) dc -> dc.getMetadata().setName("x".repeat(41))),
+        Arguments.of("metadata.name", (Consumer<DistributedCounter>) dc -> dc.getMetadata().setName("1likes")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalid")
+  void aBadFieldIsNamed(String field, Consumer<DistributedCounter> breakIt) {
+    DistributedCounter dc = sample();
+    breakIt.accept(dc);
+    List<String> problems = SpecValidator.problems(dc);
+    assertEquals(1, problems.size(), problems.toString());
+    assertTrue(problems.getFirst().startsWith(field), problems.getFirst());
+  }
+}
