@@ -28,6 +28,8 @@ public final class CountOperator implements AutoCloseable {
       if (config.leaderElection()) {
         o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(config.leaseName())
             .withLeaseNamespace(config.leaseNamespace())
+            .withIdentity(config.leaseIdentity())
+            .withExitOnStopLeading(config.exitOnLostLease())
             .build());
       }
     });

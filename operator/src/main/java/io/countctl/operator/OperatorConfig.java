@@ -19,6 +19,9 @@ import java.util.stream.Collectors;
  *   <tr><td>COUNT_LEADER_ELECTION</td><td>true in a cluster</td><td>take a Lease so only one replica reconciles</td></tr>
  *   <tr><td>COUNT_LEASE_NAME</td><td>count-operator</td><td>name of that Lease</td></tr>
  *   <tr><td>COUNT_LEASE_NAMESPACE</td><td>the pod's namespace</td><td>namespace of that Lease</td></tr>
+ *   <tr><td>COUNT_LEASE_IDENTITY</td><td>$HOSTNAME (the pod name)</td><td>who holds the Lease</td></tr>
+ *   <tr><td>COUNT_EXIT_ON_LOST_LEASE</td><td>true</td><td>exit when leadership is lost (the pod restarts and
+ *       waits as a follower), so two replicas never reconcile at once</td></tr>
  *   <tr><td>COUNT_HTTP_PORT</td><td>8080</td><td>{@code /healthz}, {@code /readyz}, {@code /metrics}</td></tr>
  *   <tr><td>COUNT_IMAGE_REGISTRY</td><td>ghcr.io/countctl</td><td>default registry of component images</td></tr>
  *   <tr><td>COUNT_IMAGE_TAG</td><td>0.1.0</td><td>default tag of component images</td></tr>
@@ -30,6 +33,8 @@ public record OperatorConfig(
     boolean leaderElection,
     String leaseName,
     String leaseNamespace,
+    String leaseIdentity,
+    boolean exitOnLostLease,
     int httpPort,
     ImageDefaults images) {
 
@@ -56,6 +61,8 @@ public record OperatorConfig(
         bool(env, "COUNT_LEADER_ELECTION", inCluster),
         get(env, "COUNT_LEASE_NAME", "count-operator"),
         get(env, "COUNT_LEASE_NAMESPACE", ownNamespace()),
+        get(env, "COUNT_LEASE_IDENTITY", get(env, "HOSTNAME", java.util.UUID.randomUUID().toString())),
+        bool(env, "COUNT_EXIT_ON_LOST_LEASE", true),
         integer(env, "COUNT_HTTP_PORT", 8080),
         new ImageDefaults(
             get(env, "COUNT_IMAGE_REGISTRY", ImageDefaults.BUILT_IN.registry()),

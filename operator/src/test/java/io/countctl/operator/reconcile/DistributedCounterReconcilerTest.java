@@ -52,7 +52,7 @@ class DistributedCounterReconcilerTest {
     try (var crd = new FileInputStream("../crds/distributedcounters.counters.countctl.io-v1.yml")) {
       client.apiextensions().v1().customResourceDefinitions().load(crd).create();
     }
-    OperatorConfig config = new OperatorConfig(java.util.Set.of(), false, "count-operator", NS, 0,
+    OperatorConfig config = new OperatorConfig(java.util.Set.of(), false, "count-operator", NS, "test", false, 0,
         new ImageDefaults("registry.example/count", "1.2.3", "IfNotPresent"));
     operator = new CountOperator(client, config, new SimpleMeterRegistry());
     operator.start();

@@ -18,20 +18,13 @@ import org.junit.jupiter.api.Test;
 
 class SpecValidatorTest {
   static DistributedCounter sample() {
-    try {
-      return Serialization.unmarshal(Files.readString(Path.of("..", "crds", "samples", "distributedcounter.yaml")),
-          DistributedCounter.class);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return io.countctl.operator.Samples.singleRegion();
   }
 
   @Test
   void samplesAreValid() throws IOException {
     assertEquals(List.of(), SpecValidator.problems(sample()));
-    DistributedCounter multi = Serialization.unmarshal(
-        Files.readString(Path.of("..", "crds", "samples", "distributedcounter-multi-region.yaml")), DistributedCounter.class);
-    assertEquals(List.of(), SpecValidator.problems(multi));
+    assertEquals(List.of(), SpecValidator.problems(io.countctl.operator.Samples.multiRegion()));
   }
 
   static List<Arguments> invalid() {
