@@ -1,5 +1,6 @@
 package io.countctl.worker;
 
+import io.countctl.core.config.ConfigException;
 import io.countctl.core.config.Settings;
 import java.net.URI;
 import java.time.Duration;
@@ -23,6 +24,8 @@ import java.util.Optional;
  *   <tr><td>COUNT_DOWNTIME_URL</td><td>none</td><td>downtime handler to report frontends and heartbeats to</td></tr>
  *   <tr><td>COUNT_INTERNAL_SECRET</td><td>none</td><td>shared secret sent on webhook and downtime-handler calls</td></tr>
  *   <tr><td>COUNT_FANOUT</td><td>true</td><td>run the live fan-out role (totals → SSE frontends)</td></tr>
+ *   <tr><td>COUNT_ROLE</td><td>worker</td><td>{@code worker}; {@code region-merge} (set by the operator when peers
+ *       are configured) is refused until that role exists, rather than silently running as a reducer</td></tr>
  * </table>
  */
 public record WorkerConfig(
@@ -41,6 +44,11 @@ public record WorkerConfig(
     boolean fanout) {
 
   public static WorkerConfig from(Settings s) {
+    String role = s.string("COUNT_ROLE", "worker");
+    if (!role.equals("worker")) {
+      throw new ConfigException("COUNT_ROLE=" + role + " is not available in this version: only 'worker' is"
+          + (role.equals("region-merge") ? " (the region-merge role is planned; remove spec.peers until then)" : ""));
+    }
     return new WorkerConfig(
         s.cluster(),
         s.string(Settings.REGION, "local"),
