@@ -37,10 +37,27 @@ public final class OperatorMain {
       client.close();
       stopped.countDown();
     }, "shutdown"));
-    operator.start();
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      // Typically: API server unreachable, CRD not installed, or RBAC missing. Exit so Kubernetes
+      // restarts the pod (with back-off) instead of leaving a live process that reconciles nothing.
+      LOG.error("count-operator could not start against {}: {}. Is the API server reachable, the CRD"
+          + " distributedcounters.counters.countctl.io installed and the ClusterRole bound?",
+          client.getMasterUrl(), rootMessage(e));
+      System.exit(1);
+    }
     LOG.info("count-operator watching {} (leader election {}), health on :{}",
         config.watchesAllNamespaces() ? "all namespaces" : config.namespaces(),
         config.leaderElection() ? "on" : "off", ops.port());
     stopped.await();
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
   }
 }
