@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.countctl.downtime.support.Api;
 import io.countctl.downtime.support.FakeFrontend;
-import io.countctl.downtime.support.KubernetesApiMock;
+import io.countctl.testkit.k8s.KubernetesApiMock;
 import io.countctl.testkit.RedisTestServer;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

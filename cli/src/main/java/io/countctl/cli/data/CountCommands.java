@@ -8,7 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code countctl inc|dec|get <counter> <id>}: read and write counts through an edge. */
+/** {@code countctl inc|dec <counter> <id>} and the count read of {@code get}: counts through an edge. */
 public final class CountCommands {
   private CountCommands() {}
 
@@ -81,13 +81,13 @@ public final class CountCommands {
     }
   }
 
-  @Command(name = "get", mixinStandardHelpOptions = true, description = "Read a counter (0 if never written).")
-  public static final class Get implements Callable<Integer> {
-    @Mixin Target target;
-
-    @Override
-    public Integer call() {
-      return target.run(c -> c.read(target.counter, target.id));
-    }
+  /** {@code countctl get <counter> <id>}: the count as an edge answers it. */
+  public static int read(URI url, String counter, String id, String output) {
+    Target t = new Target();
+    t.counter = counter;
+    t.id = id;
+    t.url = url;
+    t.output = output;
+    return t.run(c -> c.read(counter, id));
   }
 }

@@ -1,4 +1,4 @@
-package io.countctl.downtime.support;
+package io.countctl.testkit.k8s;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;

@@ -1,0 +1,188 @@
+package io.countctl.cli.provision;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.countctl.core.config.FreePort;
+import io.countctl.operator.api.ComponentStatus;
+import io.countctl.operator.api.DistributedCounter;
+import io.countctl.operator.api.DistributedCounterStatus;
+import io.countctl.operator.reconcile.SpecValidator;
+import io.countctl.testkit.k8s.KubernetesApiMock;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.KubernetesList;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code countctl create|get|describe|delete} against fabric8's mock API server (CRUD mode, CRD installed). */
+class ProvisionCommandsTest {
+  static KubernetesApiMock mock;
+  static KubernetesClient client;
+  static Path kubeconfig;
+  @TempDir
+  static Path dir;
+
+  @BeforeAll
+  static void startCluster() throws IOException {
+    mock = KubernetesApiMock.startCrud();
+    client = mock.client();
+    try (var crd = new FileInputStream("../crds/distributedcounters.counters.countctl.io-v1.yml")) {
+      client.apiextensions().v1().customResourceDefinitions().load(crd).create();
+    }
+    kubeconfig = kubeconfig(dir.resolve("kubeconfig"), client.getMasterUrl().toString());
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    mock.close();
+  }
+
+  static Path kubeconfig(Path file, String server) throws IOException {
+    Files.writeString(file, """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: test
+          cluster: {server: "%s", insecure-skip-tls-verify: true}
+        users:
+        - name: test
+          user: {token: test-token}
+        contexts:
+        - name: test
+          context: {cluster: test, user: test, namespace: apps}
+        current-context: test
+        """.formatted(server));
+    return file;
+  }
+
+  @Test
+  void dryRunYamlAppliesAsADistributedCounter() {
+    CommandRun run = CommandRun.of("create", "views", "--kafka", "kafka-0.kafka:9092,kafka-1.kafka:9092",
+        "--redis", "redis://redis:6379", "--region", "eu-west", "--edges", "3", "--workers", "4", "--flush-ms", "10",
+        "--peer", "us-east=http://views-region-merge.us:8080", "--counter", "views:unique:topk=10", "--dry-run",
+        "--kubeconfig", dir.resolve("no-such-kubeconfig").toString());
+    assertEquals(0, run.exitCode(), run.toString());
+    DistributedCounter dc = Serialization.unmarshal(run.out(), DistributedCounter.class);
+    assertEquals("counters.countctl.io/v1alpha1", dc.getApiVersion());
+    assertEquals("DistributedCounter", dc.getKind());
+    assertEquals(List.of(), SpecValidator.problems(dc));
+    assertEquals(3, dc.getSpec().getEdge().getReplicas());
+    assertEquals(4, dc.getSpec().getWorker().getReplicas());
+    assertEquals(10, dc.getSpec().getFlushIntervalMs());
+    assertEquals("us-east", dc.getSpec().getPeers().getFirst().getRegion());
+    assertEquals(10, dc.getSpec().getCounters().getFirst().getTopK());
+
+    DistributedCounter applied = client.resources(DistributedCounter.class).inNamespace("dry").resource(dc).create();
+    assertEquals("kafka-0.kafka:9092,kafka-1.kafka:9092", applied.getSpec().getKafka().getBootstrapServers());
+    assertEquals("eu-west", client.resources(DistributedCounter.class).inNamespace("dry").withName("views").get()
+        .getSpec().getRegion());
+  }
+
+  @Test
+  void createGetDescribeAndDelete() {
+    String cfg = kubeconfig.toString();
+    CommandRun created = CommandRun.of("create", "likes", "--kafka", "kafka:9092", "--redis", "redis://redis:6379",
+        "--edges", "3", "--kubeconfig", cfg);
+    assertEquals(0, created.exitCode(), created.toString());
+    assertTrue(created.out().contains("distributedcounter/likes created in apps"), created.out());
+    assertEquals(1, CommandRun.of("create", "likes", "--kafka", "kafka:9092", "--redis", "redis://redis:6379",
+        "--kubeconfig", cfg).exitCode(), "a second create is refused");
+
+    // What the operator would report.
+    DistributedCounter dc = client.resources(DistributedCounter.class).inNamespace("apps").withName("likes").get();
+    DistributedCounterStatus status = new DistributedCounterStatus();
+    status.setObservedGeneration(dc.getMetadata().getGeneration());
+    status.setEdges(new ComponentStatus(3, 3));
+    status.setWorkers(new ComponentStatus(2, 1));
+    status.setEdgeService("http://likes-edge.apps.svc:8080");
+    status.setConditions(List.of(
+        new ConditionBuilder().withType("Ready").withStatus("False").withReason("ReplicasNotReady")
+            .withMessage("waiting for workers 1/2 ready").withLastTransitionTime("2026-11-22T10:00:00Z").build(),
+        new ConditionBuilder().withType("Degraded").withStatus("False").withReason("AsExpected")
+            .withMessage("no problem found").withLastTransitionTime("2026-11-22T10:00:00Z").build()));
+    dc.setStatus(status);
+    client.resources(DistributedCounter.class).inNamespace("apps").resource(dc).updateStatus();
+
+    CommandRun table = CommandRun.of("get", "--kubeconfig", cfg);
+    assertEquals(0, table.exitCode(), table.toString());
+    String[] lines = table.out().split("\n");
+    assertTrue(lines[0].startsWith("NAME") && lines[0].contains("READY") && lines[0].contains("EDGES"), table.out());
+    assertTrue(lines[1].startsWith("likes") && lines[1].contains("False") && lines[1].contains("3/3")
+        && lines[1].contains("1/2") && lines[1].contains("http://likes-edge.apps.svc:8080"), table.out());
+
+    CommandRun json = CommandRun.of("get", "-o", "json", "--kubeconfig", cfg);
+    KubernetesList list = Serialization.unmarshal(json.out(), KubernetesList.class);
+    assertEquals(1, list == null ? -1 : list.getItems().size(), json.toString());
+    CommandRun one = CommandRun.of("get", "likes", "-o", "yaml", "--kubeconfig", cfg);
+    assertEquals("likes", Serialization.unmarshal(one.out(), DistributedCounter.class).getMetadata().getName());
+
+    CommandRun describe = CommandRun.of("describe", "likes", "--kubeconfig", cfg);
+    assertEquals(0, describe.exitCode(), describe.toString());
+    assertTrue(describe.out().contains("Kafka:         kafka:9092"), describe.out());
+    assertTrue(describe.out().matches("(?s).*\\nedge +3 +3\\n.*"), describe.out());
+    assertTrue(describe.out().matches("(?s).*\\nReady +False +ReplicasNotReady .*waiting for workers 1/2 ready.*"),
+        describe.out());
+    assertTrue(describe.out().contains("Degraded"), describe.out());
+
+    CommandRun deleted = CommandRun.of("delete", "likes", "--wait", "--timeout", "20s", "--kubeconfig", cfg);
+    assertEquals(0, deleted.exitCode(), deleted.toString());
+    assertNull(client.resources(DistributedCounter.class).inNamespace("apps").withName("likes").get());
+    CommandRun again = CommandRun.of("delete", "likes", "--kubeconfig", cfg);
+    assertEquals(1, again.exitCode());
+    assertTrue(again.err().contains("distributedcounter/likes not found in namespace apps"), again.err());
+  }
+
+  @Test
+  void aBadSpecIsRefusedBeforeAnyClusterIsAsked() {
+    CommandRun zero = CommandRun.of("create", "x", "--kafka", "k:9092", "--redis", "redis://r:6379", "--edges", "0",
+        "--dry-run");
+    assertEquals(2, zero.exitCode(), zero.toString());
+    assertTrue(zero.err().contains("spec.edge.replicas"), zero.err());
+    CommandRun url = CommandRun.of("create", "x", "--kafka", "k:9092", "--redis", "http://r:6379",
+        "--kubeconfig", kubeconfig.toString());
+    assertEquals(2, url.exitCode(), url.toString());
+    assertTrue(url.err().contains("spec.redis.url"), url.err());
+    assertNull(client.resources(DistributedCounter.class).inNamespace("apps").withName("x").get());
+    CommandRun noKafka = CommandRun.of("create", "x", "--redis", "redis://r:6379", "--dry-run");
+    assertEquals(2, noKafka.exitCode());
+    assertTrue(noKafka.err().contains("--kafka is required"), noKafka.err());
+  }
+
+  @Test
+  void noClusterAndNoCrdAreSaidPlainly() throws IOException {
+    Path closed = kubeconfig(dir.resolve("closed"), "http://127.0.0.1:" + FreePort.pick());
+    CommandRun unreachable = CommandRun.of("get", "--kubeconfig", closed.toString());
+    assertEquals(1, unreachable.exitCode(), unreachable.toString());
+    assertTrue(unreachable.err().contains("cannot reach the Kubernetes API"), unreachable.err());
+
+    try (KubernetesApiMock bare = KubernetesApiMock.startCrud()) {
+      Path noCrd = kubeconfig(dir.resolve("bare"), bare.client().getMasterUrl().toString());
+      CommandRun get = CommandRun.of("get", "--kubeconfig", noCrd.toString());
+      assertEquals(1, get.exitCode(), get.toString());
+      assertTrue(get.err().contains("CRD") && get.err().contains("not installed"), get.err());
+      CommandRun create = CommandRun.of("create", "y", "--kafka", "k:9092", "--redis", "redis://r:6379",
+          "--kubeconfig", noCrd.toString());
+      assertEquals(1, create.exitCode(), create.toString());
+      assertTrue(create.err().contains("helm install count-operator"), create.err());
+    }
+  }
+
+  @Test
+  void twoArgumentsStillReadACountFromAnEdge() {
+    CommandRun run = CommandRun.of("get", "likes", "post-1", "--url", "http://127.0.0.1:" + FreePort.pick(),
+        "--kubeconfig", dir.resolve("unused").toString());
+    assertEquals(1, run.exitCode(), run.toString());
+    assertFalse(run.err().contains("Kubernetes") || run.err().contains("kubeconfig"), run.err());
+  }
+}
