@@ -15,9 +15,9 @@ import java.util.Properties;
  * {@code dev.properties}: a restart reuses them (the KRaft voter set names the controller's port,
  * and clients keep their addresses).
  */
-record DevPorts(int kafka, int controller, int redis, String kafkaClusterId) {
+public record DevPorts(int kafka, int controller, int redis, String kafkaClusterId) {
 
-  static DevPorts loadOrCreate(Path dataDir) {
+  public static DevPorts loadOrCreate(Path dataDir) {
     Path file = dataDir.resolve("dev.properties");
     Properties p = new Properties();
     try {

@@ -23,7 +23,7 @@ import org.apache.kafka.common.utils.Time;
  * A real single-node Kafka in KRaft mode (combined broker and controller) running in this JVM,
  * its log in the data directory: topics, records and committed offsets survive restarts.
  */
-final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka implements AutoCloseable {
   private final KafkaRaftServer server;
   private final String bootstrap;
 
@@ -32,7 +32,7 @@ final class EmbeddedKafka implements AutoCloseable {
     this.bootstrap = bootstrap;
   }
 
-  static EmbeddedKafka start(Path dir, DevPorts ports) {
+  public static EmbeddedKafka start(Path dir, DevPorts ports) {
     try {
       Files.createDirectories(dir);
       String bootstrap = "127.0.0.1:" + ports.kafka();
@@ -94,7 +94,7 @@ final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  String bootstrap() {
+  public String bootstrap() {
     return bootstrap;
   }
 

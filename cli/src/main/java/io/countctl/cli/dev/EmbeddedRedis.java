@@ -16,7 +16,7 @@ import redis.embedded.core.ExecutableProvider;
  * restarts. A Redis left running by a previous run that was killed (kill -9 of this JVM orphans
  * it, and it keeps the port) is found through its pid file and stopped first.
  */
-final class EmbeddedRedis implements AutoCloseable {
+public final class EmbeddedRedis implements AutoCloseable {
   private final RedisServer server;
   private final int port;
 
@@ -25,7 +25,7 @@ final class EmbeddedRedis implements AutoCloseable {
     this.port = port;
   }
 
-  static EmbeddedRedis start(Path dir, int port, boolean fsyncEveryWrite) {
+  public static EmbeddedRedis start(Path dir, int port, boolean fsyncEveryWrite) {
     try {
       Files.createDirectories(dir);
       Path pidFile = dir.resolve("redis.pid");
@@ -89,7 +89,7 @@ final class EmbeddedRedis implements AutoCloseable {
     }
   }
 
-  URI url() {
+  public URI url() {
     return URI.create("redis://127.0.0.1:" + port);
   }
 
