@@ -192,6 +192,7 @@ public final class CreateCommand implements Callable<Integer> {
       spec.getCounters().add(counterOptions(c));
     }
     if (imageTag != null) {
+      spec.setImage(spec.getImage() == null ? new io.countctl.operator.api.ImageSpec() : spec.getImage());
       spec.getImage().setTag(imageTag);
     }
     return dc;

@@ -1,5 +1,6 @@
 package io.countctl.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -9,7 +10,11 @@ import io.fabric8.generator.annotation.Required;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What a platform team asks for; see docs/kubernetes.md for each field. */
+/**
+ * What a platform team asks for; see docs/kubernetes.md for each field. Unset parts stay out of the
+ * serialized resource (what {@code countctl create --dry-run} prints) and take their defaults.
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class DistributedCounterSpec {
   @Required
   @JsonPropertyDescription("The existing Kafka cluster to use.")
@@ -37,19 +42,19 @@ public class DistributedCounterSpec {
   private Integer flushIntervalMs;
 
   @JsonPropertyDescription("Edge nodes (HTTP and SSE frontends); default 2 replicas.")
-  private ComponentSpec edge = new ComponentSpec();
+  private ComponentSpec edge;
 
   @JsonPropertyDescription("Workers (reducers and live fan-out); default 2 replicas.")
-  private ComponentSpec worker = new ComponentSpec();
+  private ComponentSpec worker;
 
   @JsonPropertyDescription("Region-merge role, deployed only when peers are set; default 1 replica.")
-  private ComponentSpec regionMerge = new ComponentSpec();
+  private ComponentSpec regionMerge;
 
   @JsonPropertyDescription("Downtime handler (resubscribes frontends when a worker dies); default 1 replica.")
-  private ComponentSpec downtimeHandler = new ComponentSpec();
+  private ComponentSpec downtimeHandler;
 
   @JsonPropertyDescription("Where the images come from; defaults from the operator's installation.")
-  private ImageSpec image = new ImageSpec();
+  private ImageSpec image;
 
   @JsonPropertyDescription("Per-counter options (unique counting, top-K).")
   private List<CounterOptions> counters = new ArrayList<>();
