@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Builds the status conditions of one reconciliation, keeping a condition's
@@ -42,10 +41,5 @@ final class Conditions {
 
   List<Condition> build() {
     return List.copyOf(next);
-  }
-
-  static Optional<Condition> find(List<Condition> conditions, String type) {
-    return conditions == null ? Optional.empty()
-        : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
   }
 }
