@@ -28,14 +28,26 @@ public final class OperatorMain {
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(metrics);
     KubernetesClient client = new KubernetesClientBuilder().build();
-    CountOperator operator = new CountOperator(client, config, metrics);
+    // A lost Lease ends the process (the pod restarts as a follower) so two replicas never reconcile
+    // at once. LeaderElection calls this on a thread of its own, never from the shutdown hook.
+    Runnable onLostLeadership = config.exitOnLostLease()
+        ? () -> {
+          LOG.error("count-operator lost its leader Lease: exiting");
+          System.exit(1);
+        }
+        : () -> LOG.warn("count-operator lost its leader Lease: no longer reconciling");
+    CountOperator operator = new CountOperator(client, config, metrics, onLostLeadership);
     OpsServer ops = new OpsServer(config.httpPort(), operator::healthy, operator::ready, metrics);
     CountDownLatch stopped = new CountDownLatch(1);
+    // SIGTERM: stop reconciling, release the Lease (the next replica leads at once), close the
+    // clients. Nothing here calls System.exit, which would deadlock inside a shutdown hook.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("count-operator stopping");
       operator.close();
       ops.close();
       client.close();
       stopped.countDown();
+      LOG.info("count-operator stopped");
     }, "shutdown"));
     try {
       operator.start();

@@ -31,6 +31,7 @@ class CrdUpToDateTest {
     assertEquals(DistributedCounter.GROUP, crd.getSpec().getGroup());
     assertEquals("DistributedCounter", crd.getSpec().getNames().getKind());
     assertEquals("distributedcounters", crd.getSpec().getNames().getPlural());
+    assertTrue(crd.getSpec().getNames().getShortNames().contains("dc"), "kubectl get dc");
     var version = crd.getSpec().getVersions().getFirst();
     assertEquals("v1alpha1", version.getName());
     assertTrue(version.getSubresources().getStatus() != null, "status subresource");
@@ -42,5 +43,24 @@ class CrdUpToDateTest {
     assertEquals(2, spec.getProperties().get("ackMode").getEnum().size());
     assertEquals(1.0, spec.getProperties().get("flushIntervalMs").getMinimum());
     assertEquals(60000.0, spec.getProperties().get("flushIntervalMs").getMaximum());
+  }
+
+  /** What {@code kubectl explain distributedcounter.spec} (and each field below it) prints. */
+  @Test
+  void specStatusAndEveryFieldOfTheSpecAreDescribed() throws IOException {
+    CustomResourceDefinition crd = Serialization.unmarshal(Files.readString(CHECKED_IN), CustomResourceDefinition.class);
+    var root = crd.getSpec().getVersions().getFirst().getSchema().getOpenAPIV3Schema().getProperties();
+    java.util.List<String> undescribed = new java.util.ArrayList<>();
+    for (String top : java.util.List.of("spec", "status")) {
+      if (root.get(top).getDescription() == null || root.get(top).getDescription().isBlank()) {
+        undescribed.add(top);
+      }
+    }
+    root.get("spec").getProperties().forEach((name, p) -> {
+      if (p.getDescription() == null || p.getDescription().isBlank()) {
+        undescribed.add("spec." + name);
+      }
+    });
+    assertEquals(java.util.List.of(), undescribed, "fields kubectl explain would show without a description");
   }
 }

@@ -1,5 +1,6 @@
 package io.countctl.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -18,7 +19,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(DistributedCounter.VERSION)
 @Kind(DistributedCounter.KIND)
 @Plural(DistributedCounter.PLURAL)
-@ShortNames({"dcounter", "dcounters"})
+@ShortNames({"dc", "dcounter", "dcounters"})
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Edges", jsonPath = ".status.edges.ready", type = AdditionalPrinterColumn.Type.INTEGER)
@@ -34,6 +35,21 @@ public class DistributedCounter extends CustomResource<DistributedCounterSpec, D
   public static final String KIND = "DistributedCounter";
   public static final String PLURAL = "distributedcounters";
   public static final String API_VERSION = GROUP + "/" + VERSION;
+
+  // Overridden only to describe them in the CRD schema (kubectl explain distributedcounter.spec).
+  @Override
+  @JsonPropertyDescription("What to run: the Kafka and Redis to use, the region and its peers, replicas and"
+      + " resources per component, and per-counter options. See docs/kubernetes.md.")
+  public DistributedCounterSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription("What the operator observed: Ready, Progressing and Degraded conditions, ready"
+      + " replicas per component and the edge Service's address. Written by the operator only.")
+  public DistributedCounterStatus getStatus() {
+    return super.getStatus();
+  }
 
   @Override
   protected DistributedCounterSpec initSpec() {

@@ -25,9 +25,16 @@ import java.util.Map;
  * environment plus its own variables, the internal secret, probes on {@code /healthz} and
  * {@code /readyz}, resources from the spec, Prometheus scrape annotations, and a hash of the settings
  * it reads so that changing them rolls exactly the components affected.
+ *
+ * <p>Pods meet the {@code restricted} Pod Security Standard (non-root user 10001 as in the images,
+ * no privilege escalation, every capability dropped, the runtime's default seccomp profile) and run
+ * as the component's own ServiceAccount: only the downtime handler's carries an API token (it watches
+ * worker pods); the others mount none.
  */
 public abstract class ComponentDeployment extends PlatformDependent<Deployment> {
   public static final String SETTINGS_HASH = "counters.countctl.io/settings-hash";
+  /** The user the component images are built with ({@code USER 10001}). */
+  static final long RUN_AS = 10001L;
 
   private final Component component;
 
@@ -51,8 +58,12 @@ public abstract class ComponentDeployment extends PlatformDependent<Deployment> 
   }
 
   @Override
-  protected Deployment desired(DistributedCounter primary, Context<DistributedCounter> context) {
-    CounterPlan plan = plan(context);
+  protected Deployment build(DistributedCounter primary, Context<DistributedCounter> context) {
+    return desiredFor(plan(context));
+  }
+
+  /** The Deployment for a plan (without the operator's hash annotation and owner reference). */
+  public Deployment desiredFor(CounterPlan plan) {
     Map<String, String> podAnnotations = new LinkedHashMap<>();
     podAnnotations.put("prometheus.io/scrape", "true");
     podAnnotations.put("prometheus.io/port", String.valueOf(PlatformSettings.PORT));
@@ -73,6 +84,14 @@ public abstract class ComponentDeployment extends PlatformDependent<Deployment> 
         .withAnnotations(podAnnotations)
         .endMetadata()
         .withNewSpec()
+        .withServiceAccountName(serviceAccount(plan))
+        .withAutomountServiceAccountToken(component == Component.DOWNTIME_HANDLER ? null : false)
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(RUN_AS)
+        .withRunAsGroup(RUN_AS)
+        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+        .endSecurityContext()
         .withContainers(container(plan))
         .withTerminationGracePeriodSeconds(30L)
         .endSpec()
@@ -100,7 +119,34 @@ public abstract class ComponentDeployment extends PlatformDependent<Deployment> 
         .withLivenessProbe(probe("/healthz", 10, 6))
         .withReadinessProbe(probe("/readyz", 5, 3))
         .withResources(plan.resourcesOf(component).orElseGet(ResourceRequirements::new))
+        .withNewSecurityContext()
+        .withAllowPrivilegeEscalation(false)
+        .withNewCapabilities().withDrop("ALL").endCapabilities()
+        .endSecurityContext()
         .build();
+  }
+
+  /** The account the pods run as: the downtime handler's own, or the platform's token-less one. */
+  private String serviceAccount(CounterPlan plan) {
+    return component == Component.DOWNTIME_HANDLER ? plan.resourceName(component) : plan.serviceAccountName();
+  }
+
+  /**
+   * Pod-template annotations the operator does not set are someone else's ({@code kubectl rollout
+   * restart} writes {@code kubectl.kubernetes.io/restartedAt}): an update keeps them, or it would undo
+   * the restart.
+   */
+  @Override
+  public void keepWhatOthersOwn(Deployment actual, Deployment desired) {
+    var live = actual.getSpec() == null || actual.getSpec().getTemplate() == null
+        || actual.getSpec().getTemplate().getMetadata() == null
+        ? null : actual.getSpec().getTemplate().getMetadata().getAnnotations();
+    if (live == null) {
+      return;
+    }
+    Map<String, String> merged = new LinkedHashMap<>(live);
+    merged.putAll(desired.getSpec().getTemplate().getMetadata().getAnnotations());
+    desired.getSpec().getTemplate().getMetadata().setAnnotations(merged);
   }
 
   private static Probe probe(String path, int periodSeconds, int failureThreshold) {

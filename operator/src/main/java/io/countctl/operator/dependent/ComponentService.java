@@ -24,7 +24,7 @@ public abstract class ComponentService extends PlatformDependent<Service> {
   }
 
   @Override
-  protected Service desired(DistributedCounter primary, Context<DistributedCounter> context) {
+  protected Service build(DistributedCounter primary, Context<DistributedCounter> context) {
     CounterPlan plan = plan(context);
     return new ServiceBuilder()
         .withNewMetadata()

@@ -18,8 +18,11 @@ public class ConfigMapDependent extends PlatformDependent<ConfigMap> {
   }
 
   @Override
-  protected ConfigMap desired(DistributedCounter primary, Context<DistributedCounter> context) {
-    CounterPlan plan = plan(context);
+  protected ConfigMap build(DistributedCounter primary, Context<DistributedCounter> context) {
+    return desiredFor(plan(context));
+  }
+
+  public ConfigMap desiredFor(CounterPlan plan) {
     return new ConfigMapBuilder()
         .withNewMetadata()
         .withName(plan.configMapName())

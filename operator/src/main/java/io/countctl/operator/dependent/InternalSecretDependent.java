@@ -28,7 +28,7 @@ public class InternalSecretDependent extends PlatformDependent<Secret> {
   }
 
   @Override
-  protected Secret desired(DistributedCounter primary, Context<DistributedCounter> context) {
+  protected Secret build(DistributedCounter primary, Context<DistributedCounter> context) {
     CounterPlan plan = plan(context);
     // Keep the value once made: a new one would lock running edges and workers out of each other.
     Map<String, String> data = getSecondaryResource(primary, context)

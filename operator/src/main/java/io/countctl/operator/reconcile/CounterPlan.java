@@ -53,9 +53,9 @@ public record CounterPlan(
     }
     settings.put(PlatformSettings.DOWNTIME_URL,
         "http://" + resourceName(name, Component.DOWNTIME_HANDLER) + ":" + PlatformSettings.PORT);
-    // Workers heartbeat to the downtime handler, so it needs no Kubernetes API access (and the
-    // operator no right to grant pod reads).
-    settings.put(PlatformSettings.POD_WATCH, "false");
+    // The downtime handler watches worker pods (its ServiceAccount may read pods in this namespace)
+    // on top of the workers' heartbeats.
+    settings.put(PlatformSettings.POD_WATCH, "true");
     if (spec.getPeers() != null && !spec.getPeers().isEmpty()) {
       settings.put(PlatformSettings.PEERS, spec.getPeers().stream()
           .map(p -> p.getRegion() + "=" + p.getUrl()).collect(Collectors.joining(",")));
@@ -97,6 +97,11 @@ public record CounterPlan(
 
   public String configMapName() {
     return name + "-config";
+  }
+
+  /** The token-less ServiceAccount of the edges, workers and region merge. */
+  public String serviceAccountName() {
+    return name + "-platform";
   }
 
   public String secretName() {

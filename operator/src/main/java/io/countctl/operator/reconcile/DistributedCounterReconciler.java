@@ -5,6 +5,15 @@ import io.countctl.operator.api.DistributedCounter;
 import io.countctl.operator.api.DistributedCounterStatus;
 import io.countctl.operator.dependent.ConfigMapDependent;
 import io.countctl.operator.dependent.DowntimeHandlerDeploymentDependent;
+import io.countctl.operator.dependent.DowntimeHandlerRoleBindingDependent;
+import io.countctl.operator.dependent.DowntimeHandlerRoleDependent;
+import io.countctl.operator.dependent.DowntimeHandlerServiceAccountDependent;
+import io.countctl.operator.dependent.PlatformServiceAccountDependent;
+import io.countctl.operator.events.OperatorEvents;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.countctl.operator.dependent.DowntimeHandlerServiceDependent;
 import io.countctl.operator.dependent.EdgeDeploymentDependent;
 import io.countctl.operator.dependent.EdgeServiceDependent;
@@ -51,21 +60,30 @@ import org.slf4j.LoggerFactory;
         useEventSourceWithName = DistributedCounterReconciler.CONFIG_MAPS),
     @Dependent(name = "internal-secret", type = InternalSecretDependent.class,
         useEventSourceWithName = DistributedCounterReconciler.SECRETS),
+    @Dependent(name = "platform-account", type = PlatformServiceAccountDependent.class,
+        useEventSourceWithName = DistributedCounterReconciler.SERVICE_ACCOUNTS),
+    @Dependent(name = "downtime-handler-account", type = DowntimeHandlerServiceAccountDependent.class,
+        useEventSourceWithName = DistributedCounterReconciler.SERVICE_ACCOUNTS),
+    @Dependent(name = "downtime-handler-role", type = DowntimeHandlerRoleDependent.class,
+        useEventSourceWithName = DistributedCounterReconciler.ROLES),
+    @Dependent(name = "downtime-handler-binding", type = DowntimeHandlerRoleBindingDependent.class,
+        dependsOn = {"downtime-handler-account", "downtime-handler-role"},
+        useEventSourceWithName = DistributedCounterReconciler.ROLE_BINDINGS),
     @Dependent(name = "downtime-handler", type = DowntimeHandlerDeploymentDependent.class,
-        dependsOn = {"config", "internal-secret"},
+        dependsOn = {"config", "internal-secret", "downtime-handler-binding"},
         useEventSourceWithName = DistributedCounterReconciler.DEPLOYMENTS),
     @Dependent(name = "downtime-handler-service", type = DowntimeHandlerServiceDependent.class,
         useEventSourceWithName = DistributedCounterReconciler.SERVICES),
     @Dependent(name = "worker", type = WorkerDeploymentDependent.class,
-        dependsOn = {"config", "internal-secret"},
+        dependsOn = {"config", "internal-secret", "platform-account"},
         useEventSourceWithName = DistributedCounterReconciler.DEPLOYMENTS),
     @Dependent(name = "edge", type = EdgeDeploymentDependent.class,
-        dependsOn = {"config", "internal-secret"},
+        dependsOn = {"config", "internal-secret", "platform-account"},
         useEventSourceWithName = DistributedCounterReconciler.DEPLOYMENTS),
     @Dependent(name = "edge-service", type = EdgeServiceDependent.class,
         useEventSourceWithName = DistributedCounterReconciler.SERVICES),
     @Dependent(name = "region-merge", type = RegionMergeDeploymentDependent.class,
-        dependsOn = {"config", "internal-secret"},
+        dependsOn = {"config", "internal-secret", "platform-account"},
         reconcilePrecondition = PeersConfigured.class,
         useEventSourceWithName = DistributedCounterReconciler.DEPLOYMENTS),
 })
@@ -75,6 +93,9 @@ public class DistributedCounterReconciler implements Reconciler<DistributedCount
   static final String SERVICES = "services";
   static final String CONFIG_MAPS = "configmaps";
   static final String SECRETS = "secrets";
+  static final String SERVICE_ACCOUNTS = "serviceaccounts";
+  static final String ROLES = "roles";
+  static final String ROLE_BINDINGS = "rolebindings";
   /** Only the objects this operator made are cached. */
   public static final String MANAGED_SELECTOR = "app.kubernetes.io/managed-by=" + CounterPlan.OPERATOR_NAME;
   /** While replicas are still coming up, look again even if no event arrives. */
@@ -95,7 +116,10 @@ public class DistributedCounterReconciler implements Reconciler<DistributedCount
         managed(Deployment.class, DEPLOYMENTS, context),
         managed(Service.class, SERVICES, context),
         managed(ConfigMap.class, CONFIG_MAPS, context),
-        managed(Secret.class, SECRETS, context));
+        managed(Secret.class, SECRETS, context),
+        managed(ServiceAccount.class, SERVICE_ACCOUNTS, context),
+        managed(Role.class, ROLES, context),
+        managed(RoleBinding.class, ROLE_BINDINGS, context));
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, DistributedCounter> managed(Class<R> type, String name,
@@ -130,7 +154,7 @@ public class DistributedCounterReconciler implements Reconciler<DistributedCount
       status.setRegionMerge(previous.getRegionMerge());
       status.setDowntimeHandler(previous.getDowntimeHandler());
       status.setEdgeService(previous.getEdgeService());
-      return UpdateControl.patchStatus(withStatus(dc, status));
+      return finish(dc, previous, status, context, false);
     }
 
     CounterPlan plan = CounterPlan.of(dc, images);
@@ -152,6 +176,7 @@ public class DistributedCounterReconciler implements Reconciler<DistributedCount
     boolean allReady = running.stream().allMatch(c -> c.getReady() >= c.getReplicas());
     String waitingFor = notReady(status);
 
+    String refused = replicaFailures(plan, deployments);
     if (result.erroredDependentsExist()) {
       String message = result.getErroredDependents().entrySet().stream()
           .map(e -> e.getKey().name() + ": " + rootMessage(e.getValue()))
@@ -161,6 +186,13 @@ public class DistributedCounterReconciler implements Reconciler<DistributedCount
           .set(DistributedCounterStatus.READY, false, "ReconcileFailed", message)
           .set(DistributedCounterStatus.PROGRESSING, true, "Retrying", "retrying the objects that failed")
           .set(DistributedCounterStatus.DEGRADED, true, "ReconcileFailed", message);
+    } else if (!refused.isEmpty()) {
+      // A ReplicaSet could not create pods (e.g. refused by Pod Security admission): say so, rather
+      // than only that replicas are not ready.
+      conditions
+          .set(DistributedCounterStatus.READY, false, "PodsRefused", refused)
+          .set(DistributedCounterStatus.PROGRESSING, true, "PodsRefused", "waiting for " + waitingFor)
+          .set(DistributedCounterStatus.DEGRADED, true, "PodsRefused", refused);
     } else if (allReady) {
       conditions
           .set(DistributedCounterStatus.READY, true, "AllReplicasReady", "every component is ready")
@@ -173,8 +205,45 @@ public class DistributedCounterReconciler implements Reconciler<DistributedCount
           .set(DistributedCounterStatus.DEGRADED, false, "AsExpected", "no problem found");
     }
     status.setConditions(conditions.build());
-    UpdateControl<DistributedCounter> control = UpdateControl.patchStatus(withStatus(dc, status));
-    return allReady && !result.erroredDependentsExist() ? control : control.rescheduleAfter(RECHECK);
+    return finish(dc, previous, status, context, !(allReady && !result.erroredDependentsExist()));
+  }
+
+  /**
+   * Patches the status only when it changed (an idle platform is not written to), and reports a
+   * newly degraded state as a Warning event.
+   */
+  private static UpdateControl<DistributedCounter> finish(DistributedCounter dc, DistributedCounterStatus previous,
+      DistributedCounterStatus status, Context<DistributedCounter> context, boolean recheck) {
+    var degraded = status.condition(DistributedCounterStatus.DEGRADED);
+    if (degraded.isPresent() && "True".equals(degraded.get().getStatus())) {
+      var before = previous.condition(DistributedCounterStatus.DEGRADED);
+      if (before.isEmpty() || !"True".equals(before.get().getStatus())
+          || !java.util.Objects.equals(before.get().getMessage(), degraded.get().getMessage())) {
+        OperatorEvents.warning(context.getClient(), dc, "Failed", degraded.get().getReason() + ": " + degraded.get().getMessage());
+      }
+    }
+    UpdateControl<DistributedCounter> control = same(previous, status)
+        ? UpdateControl.noUpdate()
+        : UpdateControl.patchStatus(withStatus(dc, status));
+    return recheck ? control.rescheduleAfter(RECHECK) : control;
+  }
+
+  private static final KubernetesSerialization JSON = new KubernetesSerialization();
+
+  private static boolean same(DistributedCounterStatus a, DistributedCounterStatus b) {
+    return JSON.convertValue(a, Map.class).equals(JSON.convertValue(b, Map.class));
+  }
+
+  /** The Deployments' {@code ReplicaFailure} conditions (set by the deployment controller), as one message. */
+  private static String replicaFailures(CounterPlan plan, Map<String, Deployment> deployments) {
+    return java.util.Arrays.stream(Component.values())
+        .map(c -> deployments.get(plan.resourceName(c)))
+        .filter(java.util.Objects::nonNull)
+        .filter(d -> d.getStatus() != null && d.getStatus().getConditions() != null)
+        .flatMap(d -> d.getStatus().getConditions().stream()
+            .filter(c -> "ReplicaFailure".equals(c.getType()) && "True".equals(c.getStatus()))
+            .map(c -> d.getMetadata().getName() + ": " + c.getReason() + ": " + c.getMessage()))
+        .collect(Collectors.joining("; "));
   }
 
   @Override
@@ -187,6 +256,7 @@ public class DistributedCounterReconciler implements Reconciler<DistributedCount
         .set(DistributedCounterStatus.PROGRESSING, true, "Retrying", "the operator retries with back-off")
         .set(DistributedCounterStatus.DEGRADED, true, "ReconcileError", rootMessage(e))
         .build());
+    OperatorEvents.warning(context.getClient(), dc, "Failed", "ReconcileError: " + rootMessage(e));
     return ErrorStatusUpdateControl.patchStatus(withStatus(dc, status));
   }
 

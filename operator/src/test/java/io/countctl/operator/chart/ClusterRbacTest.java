@@ -3,6 +3,9 @@ package io.countctl.operator.chart;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.countctl.operator.api.DistributedCounter;
+import io.countctl.operator.dependent.DowntimeHandlerRoleDependent;
+import io.countctl.operator.lease.LeaderElection;
+import io.fabric8.kubernetes.api.model.Event;
 import io.countctl.operator.reconcile.DistributedCounterReconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -24,7 +27,9 @@ import org.junit.jupiter.api.Test;
  * (get, list, watch) on every kind it caches; create/update/delete as its dependent resources
  * implement them (JOSDK writes dependents with create and PUT, as server-side apply is off); a JSON
  * patch of the DistributedCounter for the finalizer (the reconciler is a {@link Cleaner}) and of its
- * status; get/create/update of the leader-election Lease.
+ * status; update of its finalizers (owner references block its deletion); the pod reads it grants
+ * the downtime handler; creating Events; and the Lease verbs fabric8's LeaseLock uses. Verbs that
+ * libraries use underneath are checked on the wire by {@link ObservedRbacTest}.
  */
 class ClusterRbacTest {
   @Test
@@ -49,7 +54,13 @@ class ClusterRbacTest {
       grant(needed, DistributedCounter.class, "", "patch");
     }
     grant(needed, DistributedCounter.class, "/status", "patch");
-    grant(needed, Lease.class, "", "get", "create", "update");
+    // Owner references carry blockOwnerDeletion: true.
+    grant(needed, DistributedCounter.class, "/finalizers", "update");
+    // What the operator grants the downtime handler it must hold (RBAC escalation prevention).
+    DowntimeHandlerRoleDependent.RULES.forEach(rule -> rule.getResources().forEach(r -> rule.getVerbs().forEach(v ->
+        needed.add(rule.getApiGroups().getFirst() + " " + r + " " + v))));
+    grant(needed, Event.class, "", "create");
+    grant(needed, Lease.class, "", LeaderElection.LEASE_VERBS.toArray(String[]::new));
 
     ClusterRole role = RenderedChart.render(Map.of()).the(ClusterRole.class);
     Set<String> granted = new TreeSet<>();

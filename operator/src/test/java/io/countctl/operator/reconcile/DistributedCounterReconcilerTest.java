@@ -23,6 +23,12 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -44,6 +50,7 @@ class DistributedCounterReconcilerTest {
   static final String NS = "test";
   static final Duration WAIT = Duration.ofSeconds(30);
   static KubernetesClient client;
+  static KubernetesMockServer server;
   static CountOperator operator;
 
   @BeforeAll
@@ -146,11 +153,137 @@ class DistributedCounterReconcilerTest {
     assertEquals("likes,views:unique:topk=10", config.getData().get("COUNT_COUNTER_OPTIONS"));
     assertTrue(secret.getData().get("secret").length() > 20);
 
-    String uid = created.getMetadata().getUid();
-    for (var owned : List.of(edge, worker, downtime, edgeService, config, secret)) {
-      assertEquals(uid, owned.getMetadata().getOwnerReferences().getFirst().getUid(), owned.getMetadata().getName());
-      assertEquals("DistributedCounter", owned.getMetadata().getOwnerReferences().getFirst().getKind());
+    // Accounts: the downtime handler may read pods in its namespace; the others get no token.
+    ServiceAccount platform = client.serviceAccounts().inNamespace(NS).withName("alpha-platform").get();
+    ServiceAccount handlerAccount = client.serviceAccounts().inNamespace(NS).withName("alpha-downtime-handler").get();
+    Role role = await().atMost(WAIT).until(
+        () -> client.rbac().roles().inNamespace(NS).withName("alpha-downtime-handler").get(), java.util.Objects::nonNull);
+    RoleBinding binding = client.rbac().roleBindings().inNamespace(NS).withName("alpha-downtime-handler").get();
+    assertEquals(Boolean.FALSE, platform.getAutomountServiceAccountToken());
+    assertNotNull(handlerAccount);
+    assertEquals(List.of(""), role.getRules().getFirst().getApiGroups());
+    assertEquals(List.of("pods"), role.getRules().getFirst().getResources());
+    assertEquals(List.of("get", "list", "watch"), role.getRules().getFirst().getVerbs());
+    assertEquals("alpha-downtime-handler", binding.getRoleRef().getName());
+    assertEquals("alpha-downtime-handler", binding.getSubjects().getFirst().getName());
+    assertEquals(NS, binding.getSubjects().getFirst().getNamespace());
+    assertEquals("alpha-downtime-handler", downtime.getSpec().getTemplate().getSpec().getServiceAccountName());
+    assertEquals("true", config.getData().get("COUNT_POD_WATCH"));
+    for (Deployment d : List.of(edge, worker)) {
+      var pod = d.getSpec().getTemplate().getSpec();
+      assertEquals("alpha-platform", pod.getServiceAccountName());
+      assertEquals(Boolean.FALSE, pod.getAutomountServiceAccountToken());
     }
+    // restricted Pod Security, on every component.
+    for (Deployment d : List.of(edge, worker, downtime)) {
+      var pod = d.getSpec().getTemplate().getSpec();
+      assertEquals(Boolean.TRUE, pod.getSecurityContext().getRunAsNonRoot(), d.getMetadata().getName());
+      assertEquals("RuntimeDefault", pod.getSecurityContext().getSeccompProfile().getType());
+      var sc = pod.getContainers().getFirst().getSecurityContext();
+      assertEquals(Boolean.FALSE, sc.getAllowPrivilegeEscalation());
+      assertEquals(List.of("ALL"), sc.getCapabilities().getDrop());
+    }
+
+    String uid = created.getMetadata().getUid();
+    for (var owned : List.<HasMetadata>of(edge, worker, downtime, edgeService, config, secret, platform, handlerAccount,
+        role, binding)) {
+      var ref = owned.getMetadata().getOwnerReferences().getFirst();
+      assertEquals(uid, ref.getUid(), owned.getMetadata().getName());
+      assertEquals("DistributedCounter", ref.getKind());
+      assertEquals(Boolean.TRUE, ref.getController(), owned.getKind() + " " + owned.getMetadata().getName());
+      assertEquals(Boolean.TRUE, ref.getBlockOwnerDeletion());
+    }
+    // kubectl describe distributedcounter alpha shows what was made.
+    await().atMost(WAIT).until(() -> events("alpha").stream()
+        .anyMatch(e -> "Created".equals(e.getReason()) && e.getMessage().contains("Deployment alpha-edge")));
+  }
+
+  static List<Event> events(String name) {
+    return client.v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName())
+            && "DistributedCounter".equals(e.getInvolvedObject().getKind()))
+        .toList();
+  }
+
+  /**
+   * An idle platform is not written to: with the live Deployment carrying what a real API server adds
+   * (defaults recorded in k8s-fixtures/deployment-likes-edge.yaml) and a {@code kubectl rollout restart},
+   * the reconcile that the change triggers neither replaces the Deployment nor patches the status.
+   */
+  @Test
+  void anIdleReconcileWritesNothingAndKeepsARolloutRestart() throws Exception {
+    client.resource(sample("eta")).create();
+    awaitDeployment("eta-edge");
+    awaitDeployment("eta-worker");
+    awaitDeployment("eta-downtime-handler");
+    awaitCondition("eta", DistributedCounterStatus.PROGRESSING, "True");
+    Deployment recorded = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+        java.nio.file.Files.readString(java.nio.file.Path.of("src/test/resources/k8s-fixtures/deployment-likes-edge.yaml")),
+        Deployment.class);
+    client.apps().deployments().inNamespace(NS).withName("eta-edge").edit(d -> {
+      d.getSpec().setRevisionHistoryLimit(recorded.getSpec().getRevisionHistoryLimit());
+      d.getSpec().setProgressDeadlineSeconds(recorded.getSpec().getProgressDeadlineSeconds());
+      d.getSpec().setStrategy(recorded.getSpec().getStrategy());
+      var pod = d.getSpec().getTemplate().getSpec();
+      var recordedPod = recorded.getSpec().getTemplate().getSpec();
+      pod.setDnsPolicy(recordedPod.getDnsPolicy());
+      pod.setSchedulerName(recordedPod.getSchedulerName());
+      pod.setRestartPolicy(recordedPod.getRestartPolicy());
+      pod.setServiceAccount(pod.getServiceAccountName());
+      var c = pod.getContainers().getFirst();
+      c.setTerminationMessagePath(recordedPod.getContainers().getFirst().getTerminationMessagePath());
+      c.setTerminationMessagePolicy(recordedPod.getContainers().getFirst().getTerminationMessagePolicy());
+      c.getLivenessProbe().setSuccessThreshold(1);
+      c.getReadinessProbe().setSuccessThreshold(1);
+      d.getSpec().getTemplate().getMetadata().getAnnotations().put("kubectl.kubernetes.io/restartedAt", "2026-12-01T10:00:00Z");
+      return d;
+    });
+    while (server.takeRequest(50, java.util.concurrent.TimeUnit.MILLISECONDS) != null) {
+      // only what follows the edit counts
+    }
+
+    await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(8)).until(() ->
+        "2026-12-01T10:00:00Z".equals(awaitDeployment("eta-edge").getSpec().getTemplate().getMetadata()
+            .getAnnotations().get("kubectl.kubernetes.io/restartedAt")));
+    List<String> writes = new java.util.ArrayList<>();
+    io.fabric8.mockwebserver.http.RecordedRequest r;
+    while ((r = server.takeRequest(50, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
+      if (!r.getMethod().equals("GET") && r.getPath().contains("/namespaces/" + NS + "/")
+          && (r.getPath().contains("/eta") || r.getPath().contains("/distributedcounters/eta"))) {
+        writes.add(r.getMethod() + " " + r.getPath());
+      }
+    }
+    assertEquals(List.of(), writes, "nothing changed, so nothing is written");
+
+    // A real change is still written, and keeps the restart.
+    client.resources(DistributedCounter.class).inNamespace(NS).withName("eta").edit(dc -> {
+      dc.getSpec().getEdge().setReplicas(4);
+      return dc;
+    });
+    await().atMost(WAIT).until(() -> deployment("eta-edge").map(d -> d.getSpec().getReplicas()).orElse(0) == 4);
+    assertEquals("2026-12-01T10:00:00Z", awaitDeployment("eta-edge").getSpec().getTemplate().getMetadata()
+        .getAnnotations().get("kubectl.kubernetes.io/restartedAt"));
+    await().atMost(WAIT).until(() -> events("eta").stream()
+        .anyMatch(e -> "Updated".equals(e.getReason()) && e.getMessage().contains("Deployment eta-edge")));
+  }
+
+  /** Pods refused by admission show in the ReplicaSet's FailedCreate, surfaced by the deployment controller. */
+  @Test
+  void aReplicaFailureIsReportedAsDegraded() {
+    client.resource(sample("theta")).create();
+    Deployment d = awaitDeployment("theta-worker");
+    d.setStatus(new DeploymentStatusBuilder().withReplicas(0).withReadyReplicas(0)
+        .addNewCondition().withType("ReplicaFailure").withStatus("True").withReason("FailedCreate")
+        .withMessage("pods \"theta-worker-6d4b9\" is forbidden: violates PodSecurity \"restricted:latest\"")
+        .endCondition().build());
+    client.apps().deployments().inNamespace(NS).resource(d).updateStatus();
+    Condition degraded = awaitCondition("theta", DistributedCounterStatus.DEGRADED, "True");
+    assertEquals("PodsRefused", degraded.getReason());
+    assertTrue(degraded.getMessage().contains("theta-worker: FailedCreate") && degraded.getMessage().contains("PodSecurity"),
+        degraded.getMessage());
+    await().atMost(WAIT).until(() -> events("theta").stream()
+        .anyMatch(e -> "Warning".equals(e.getType()) && "Failed".equals(e.getReason())
+            && e.getMessage().contains("PodSecurity")));
   }
 
   @Test
