@@ -67,6 +67,33 @@ class PodWatchTest {
         .anyMatch(w -> worker.equals(((JsonObject) w).getString("worker")));
   }
 
+  /**
+   * A pod informer whose first list fails (here: no API server answering yet; in a cluster, a 403
+   * before its RoleBinding exists) is retried, and /readyz says why until it syncs. fabric8's default
+   * gives up after the first failure ("will stop"), leaving the handler not ready for good.
+   */
+  @Test
+  void aPodWatchThatCannotStartIsRetriedAndSaysWhy() throws Exception {
+    int port;
+    try (var socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    var early = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+        new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl("http://127.0.0.1:" + port)
+            .withNamespace("test").withRequestRetryBackoffLimit(0).build()).build();
+    try (DowntimeHandler handler = DowntimeHandler.start(config("late"), early)) {
+      Api api = new Api(handler.port());
+      await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/readyz").body().contains("retrying"));
+      assertEquals(503, api.get("/readyz").status());
+
+      try (KubernetesApiMock late = KubernetesApiMock.startCrud(port)) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/readyz").status() == 200);
+      }
+    } finally {
+      early.close();
+    }
+  }
+
   @Test
   void deletingAWorkerPodMakesExactlyItsFrontendsResubscribe() {
     try (FakeFrontend a1 = FakeFrontend.answering(204); FakeFrontend a2 = FakeFrontend.answering(204);

@@ -44,6 +44,7 @@ public final class PodWatchSource implements WorkerDeathSource {
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("pod-reconcile").factory());
   private volatile SharedIndexInformer<Pod> informer;
+  private volatile String lastFailure;
   private Set<String> missingLastPass = Set.of(); // only touched by the timer thread
 
   /**
@@ -81,8 +82,16 @@ public final class PodWatchSource implements WorkerDeathSource {
         report(onDeath, pod, "pod-deleted");
       }
     });
-    // start() does not wait for the API server: an unreachable one shows in /readyz, and the
-    // informer keeps retrying on its own.
+    // fabric8's default gives up when the first list fails (a 403 before the RoleBinding exists, an
+    // API server not reachable yet) and never retries. Retry always, with the informer's own
+    // back-off, and say why in /readyz until it syncs.
+    inf.exceptionHandler((started, err) -> {
+      String reason = rootMessage(err);
+      lastFailure = reason;
+      LOG.warn("pod watch in namespace {} failed ({}), retrying: {}", namespace, started ? "after start" : "to start", reason);
+      return true;
+    });
+    // start() does not wait for the API server: until it answers, /readyz says why.
     inf.start().whenComplete((ok, err) -> {
       if (err != null) {
         LOG.warn("pod watch in namespace {} did not start: {}", namespace, err.toString());
@@ -135,7 +144,21 @@ public final class PodWatchSource implements WorkerDeathSource {
   @Override
   public String problem() {
     SharedIndexInformer<Pod> inf = informer;
-    return inf != null && inf.hasSynced() ? "" : "worker pod watch not synced with the Kubernetes API yet";
+    if (inf != null && inf.hasSynced()) {
+      return "";
+    }
+    String failure = lastFailure;
+    return failure == null
+        ? "worker pod watch not synced with the Kubernetes API yet"
+        : "worker pod watch not started, retrying: " + failure;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 
   @Override

@@ -37,6 +37,14 @@ public final class KubernetesApiMock implements AutoCloseable {
 
   /** Starts a CRUD-mode mock API server on a free port (plain HTTP). */
   public static KubernetesApiMock startCrud() {
+    return startCrud(0);
+  }
+
+  /**
+   * Starts a CRUD-mode mock API server on {@code port} (0: a free one), e.g. where a client was
+   * already pointed while no API server answered.
+   */
+  public static KubernetesApiMock startCrud(int port) {
     URLClassLoader loader = new ChildFirstLoader(jars(), KubernetesApiMock.class.getClassLoader());
     try {
       Class<?> contextClass = loader.loadClass("io.fabric8.mockwebserver.Context");
@@ -49,7 +57,12 @@ public final class KubernetesApiMock implements AutoCloseable {
           contextClass, webServerClass, java.util.Map.class, dispatcherClass, boolean.class);
       Object server = ctor.newInstance(contextClass.getConstructor().newInstance(),
           webServerClass.getConstructor().newInstance(), new HashMap<>(), dispatcher, false);
-      serverClass.getMethod("init").invoke(server);
+      if (port == 0) {
+        serverClass.getMethod("init").invoke(server);
+      } else {
+        serverClass.getMethod("init", java.net.InetAddress.class, int.class)
+            .invoke(server, java.net.InetAddress.getLoopbackAddress(), port);
+      }
       KubernetesClient client = (KubernetesClient) serverClass.getMethod("createClient").invoke(server);
       return new KubernetesApiMock(server, client);
     } catch (ReflectiveOperationException e) {
