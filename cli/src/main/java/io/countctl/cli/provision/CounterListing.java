@@ -27,7 +27,7 @@ public final class CounterListing {
               + ". Create one: countctl create <name> --kafka host:9092 --redis redis://host:6379");
           return 0;
         }
-        format.print(all, false, out);
+        format.print(all, false, allNamespaces, out);
         return 0;
       }
     } catch (ProvisionException e) {

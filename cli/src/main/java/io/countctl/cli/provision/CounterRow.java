@@ -13,6 +13,8 @@ record CounterRow(String namespace, String name, String ready, String edges, Str
     String endpoint, String age) {
 
   static final String HEADER_FORMAT = "%-20s %-6s %-7s %-8s %-12s %-45s %s%n";
+  /** With {@code -A}, as {@code kubectl get -A}: the namespace first. */
+  static final String NAMESPACE_FORMAT = "%-20s ";
 
   static CounterRow of(DistributedCounter dc, Instant now) {
     DistributedCounterStatus s = dc.getStatus();
@@ -29,12 +31,14 @@ record CounterRow(String namespace, String name, String ready, String edges, Str
         age(dc.getMetadata().getCreationTimestamp(), now));
   }
 
-  String line() {
-    return String.format(HEADER_FORMAT, name, ready, edges, workers, region, endpoint, age);
+  String line(boolean withNamespace) {
+    return (withNamespace ? String.format(NAMESPACE_FORMAT, namespace) : "")
+        + String.format(HEADER_FORMAT, name, ready, edges, workers, region, endpoint, age);
   }
 
-  static String header() {
-    return String.format(HEADER_FORMAT, "NAME", "READY", "EDGES", "WORKERS", "REGION", "ENDPOINT", "AGE");
+  static String header(boolean withNamespace) {
+    return (withNamespace ? String.format(NAMESPACE_FORMAT, "NAMESPACE") : "")
+        + String.format(HEADER_FORMAT, "NAME", "READY", "EDGES", "WORKERS", "REGION", "ENDPOINT", "AGE");
   }
 
   private static String summary(ComponentStatus c) {

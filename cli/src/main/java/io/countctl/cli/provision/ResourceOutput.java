@@ -27,11 +27,16 @@ enum ResourceOutput {
   }
 
   void print(List<DistributedCounter> counters, boolean single, PrintStream out) {
+    print(counters, single, false, out);
+  }
+
+  /** @param withNamespace a NAMESPACE column in the table ({@code get -A}) */
+  void print(List<DistributedCounter> counters, boolean single, boolean withNamespace, PrintStream out) {
     switch (this) {
       case TABLE -> {
-        out.print(CounterRow.header());
+        out.print(CounterRow.header(withNamespace));
         java.time.Instant now = java.time.Instant.now();
-        counters.forEach(dc -> out.print(CounterRow.of(dc, now).line()));
+        counters.forEach(dc -> out.print(CounterRow.of(dc, now).line(withNamespace)));
       }
       case JSON, YAML -> {
         if (single) {

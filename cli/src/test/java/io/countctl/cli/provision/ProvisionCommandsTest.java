@@ -121,6 +121,18 @@ class ProvisionCommandsTest {
     assertTrue(lines[1].startsWith("likes") && lines[1].contains("False") && lines[1].contains("3/3")
         && lines[1].contains("1/2") && lines[1].contains("http://likes-edge.apps.svc:8080"), table.out());
 
+    // -A: every namespace, with a NAMESPACE column as kubectl get -A prints it.
+    assertEquals(0, CommandRun.of("create", "views", "--kafka", "kafka:9092", "--redis", "redis://redis:6379",
+        "-n", "team-b", "--kubeconfig", cfg).exitCode());
+    CommandRun everywhere = CommandRun.of("get", "-A", "--kubeconfig", cfg);
+    assertEquals(0, everywhere.exitCode(), everywhere.toString());
+    String[] all = everywhere.out().split("\n");
+    assertTrue(all[0].matches("NAMESPACE +NAME +READY .*"), everywhere.out());
+    assertTrue(java.util.Arrays.stream(all).anyMatch(l -> l.matches("apps +likes +False .*")), everywhere.out());
+    assertTrue(java.util.Arrays.stream(all).anyMatch(l -> l.matches("team-b +views .*")), everywhere.out());
+    assertFalse(table.out().contains("NAMESPACE"), "one namespace: no NAMESPACE column");
+    client.resources(DistributedCounter.class).inNamespace("team-b").withName("views").delete();
+
     CommandRun json = CommandRun.of("get", "-o", "json", "--kubeconfig", cfg);
     KubernetesList list = Serialization.unmarshal(json.out(), KubernetesList.class);
     assertEquals(1, list == null ? -1 : list.getItems().size(), json.toString());
