@@ -100,6 +100,7 @@ public class DistributedCounterReconciler implements Reconciler<DistributedCount
   public static final String MANAGED_SELECTOR = "app.kubernetes.io/managed-by=" + CounterPlan.OPERATOR_NAME;
   /** While replicas are still coming up, look again even if no event arrives. */
   private static final Duration RECHECK = Duration.ofSeconds(30);
+  private static final Duration CONFLICT_RETRY = Duration.ofSeconds(1);
 
   private static final Logger LOG = LoggerFactory.getLogger(DistributedCounterReconciler.class);
 
@@ -154,7 +155,7 @@ public class DistributedCounterReconciler implements Reconciler<DistributedCount
       status.setRegionMerge(previous.getRegionMerge());
       status.setDowntimeHandler(previous.getDowntimeHandler());
       status.setEdgeService(previous.getEdgeService());
-      return finish(dc, previous, status, context, false);
+      return finish(dc, previous, status, context, null);
     }
 
     CounterPlan plan = CounterPlan.of(dc, images);
@@ -177,7 +178,21 @@ public class DistributedCounterReconciler implements Reconciler<DistributedCount
     String waitingFor = notReady(status);
 
     String refused = replicaFailures(plan, deployments);
-    if (result.erroredDependentsExist()) {
+    // A 409 means the object changed between the cache read and the write (the deployment
+    // controller writing its status, a user): not a failure, just try again soon.
+    boolean onlyConflicts = result.erroredDependentsExist()
+        && result.getErroredDependents().values().stream().allMatch(DistributedCounterReconciler::isConflict);
+    if (onlyConflicts) {
+      LOG.info("{}/{}: {} changed while being written; retrying", plan.namespace(), plan.name(),
+          result.getErroredDependents().keySet().stream().map(d -> d.name()).collect(Collectors.joining(", ")));
+      conditions
+          .set(DistributedCounterStatus.READY, allReady, allReady ? "AllReplicasReady" : "ReplicasNotReady",
+              allReady ? "every component is ready" : "waiting for " + waitingFor)
+          .set(DistributedCounterStatus.PROGRESSING, true, "Retrying",
+              "an object changed while it was being written (409 Conflict); retrying")
+          .set(DistributedCounterStatus.DEGRADED, !refused.isEmpty(), refused.isEmpty() ? "AsExpected" : "PodsRefused",
+              refused.isEmpty() ? "no problem found" : refused);
+    } else if (result.erroredDependentsExist()) {
       String message = result.getErroredDependents().entrySet().stream()
           .map(e -> e.getKey().name() + ": " + rootMessage(e.getValue()))
           .collect(Collectors.joining("; "));
@@ -205,7 +220,18 @@ public class DistributedCounterReconciler implements Reconciler<DistributedCount
           .set(DistributedCounterStatus.DEGRADED, false, "AsExpected", "no problem found");
     }
     status.setConditions(conditions.build());
-    return finish(dc, previous, status, context, !(allReady && !result.erroredDependentsExist()));
+    Duration recheck = onlyConflicts ? CONFLICT_RETRY
+        : allReady && !result.erroredDependentsExist() ? null : RECHECK;
+    return finish(dc, previous, status, context, recheck);
+  }
+
+  private static boolean isConflict(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof io.fabric8.kubernetes.client.KubernetesClientException k && k.getCode() == 409) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -213,7 +239,7 @@ public class DistributedCounterReconciler implements Reconciler<DistributedCount
    * newly degraded state as a Warning event.
    */
   private static UpdateControl<DistributedCounter> finish(DistributedCounter dc, DistributedCounterStatus previous,
-      DistributedCounterStatus status, Context<DistributedCounter> context, boolean recheck) {
+      DistributedCounterStatus status, Context<DistributedCounter> context, Duration recheck) {
     var degraded = status.condition(DistributedCounterStatus.DEGRADED);
     if (degraded.isPresent() && "True".equals(degraded.get().getStatus())) {
       var before = previous.condition(DistributedCounterStatus.DEGRADED);
@@ -225,7 +251,7 @@ public class DistributedCounterReconciler implements Reconciler<DistributedCount
     UpdateControl<DistributedCounter> control = same(previous, status)
         ? UpdateControl.noUpdate()
         : UpdateControl.patchStatus(withStatus(dc, status));
-    return recheck ? control.rescheduleAfter(RECHECK) : control;
+    return recheck == null ? control : control.rescheduleAfter(recheck);
   }
 
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
