@@ -58,6 +58,7 @@ class ShutdownTest {
       boolean exited = operator.waitFor(15, TimeUnit.SECONDS);
       long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
       assertTrue(exited, "still running 15 s after SIGTERM:\n" + Files.readString(log));
+      System.out.println("operator exited " + tookMs + " ms after SIGTERM");
       assertTrue(tookMs < 5_000, "SIGTERM took " + tookMs + " ms:\n" + Files.readString(log));
       // Released as fabric8 releases: a 1 s duration from the moment of release, so the next replica
       // takes it at its next try instead of waiting out the 15 s lease.

@@ -25,7 +25,22 @@ public abstract class ComponentService extends PlatformDependent<Service> {
 
   @Override
   protected Service build(DistributedCounter primary, Context<DistributedCounter> context) {
-    CounterPlan plan = plan(context);
+    return desiredFor(plan(context));
+  }
+
+  /**
+   * The address the API server allocated is the server's, and cannot change: an update keeps it
+   * rather than relying on the server to fill an emptied field back in.
+   */
+  @Override
+  public void keepWhatOthersOwn(Service actual, Service desired) {
+    if (actual.getSpec() != null) {
+      desired.getSpec().setClusterIP(actual.getSpec().getClusterIP());
+      desired.getSpec().setClusterIPs(actual.getSpec().getClusterIPs());
+    }
+  }
+
+  public Service desiredFor(CounterPlan plan) {
     return new ServiceBuilder()
         .withNewMetadata()
         .withName(plan.resourceName(component))

@@ -101,6 +101,7 @@ public class DistributedCounterReconciler implements Reconciler<DistributedCount
   /** While replicas are still coming up, look again even if no event arrives. */
   private static final Duration RECHECK = Duration.ofSeconds(30);
   private static final Duration CONFLICT_RETRY = Duration.ofSeconds(1);
+  private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
   private static final Logger LOG = LoggerFactory.getLogger(DistributedCounterReconciler.class);
 
@@ -253,8 +254,6 @@ public class DistributedCounterReconciler implements Reconciler<DistributedCount
         : UpdateControl.patchStatus(withStatus(dc, status));
     return recheck == null ? control : control.rescheduleAfter(recheck);
   }
-
-  private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
   private static boolean same(DistributedCounterStatus a, DistributedCounterStatus b) {
     return JSON.convertValue(a, Map.class).equals(JSON.convertValue(b, Map.class));

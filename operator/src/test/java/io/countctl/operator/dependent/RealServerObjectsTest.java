@@ -10,6 +10,7 @@ import io.countctl.operator.reconcile.CounterPlan;
 import io.countctl.operator.reconcile.ImageDefaults;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -88,6 +89,23 @@ class RealServerObjectsTest {
     assertTrue(DesiredState.matches(live, desired));
     // Building the desired state twice gives the same hash (maps are hashed in sorted order).
     assertTrue(DesiredState.matches(live, DesiredState.stamped(new EdgeDeploymentDependent().desiredFor(plan(dc)))));
+  }
+
+  @Test
+  void anAllocatedServiceIsNotRewrittenAndKeepsItsAddress() {
+    DistributedCounter dc = fixture("distributedcounter-likes.yaml", DistributedCounter.class);
+    EdgeServiceDependent edge = new EdgeServiceDependent();
+    Service desired = DesiredState.stamped(edge.desiredFor(plan(dc)));
+    Service live = writtenFor(fixture("service-likes-edge.yaml", Service.class), desired);
+    assertTrue(DesiredState.matches(live, desired), "clusterIP, ipFamilies, sessionAffinity … are the server's");
+
+    // Should the Service ever be rewritten (a new operator version), its address stays.
+    desired.getMetadata().getAnnotations().put(DesiredState.HASH, "from-another-version");
+    assertFalse(DesiredState.matches(live, desired));
+    edge.keepWhatOthersOwn(live, desired);
+    Service sent = whatAnUpdateSends(live, desired);
+    assertEquals("10.0.0.236", sent.getSpec().getClusterIP());
+    assertEquals(List.of("10.0.0.236"), sent.getSpec().getClusterIPs());
   }
 
   @Test
