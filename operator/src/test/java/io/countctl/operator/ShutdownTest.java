@@ -40,6 +40,8 @@ class ShutdownTest {
         "-Dkubernetes.trust.certificates=true",
         "-Dkubernetes.auth.tryKubeConfig=false",
         "-Dkubernetes.auth.tryServiceAccount=false",
+        "-Dorg.slf4j.simpleLogger.showDateTime=true",
+        "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
         "-cp", System.getProperty("java.class.path"),
         OperatorMain.class.getName()))
         .redirectErrorStream(true)
@@ -50,7 +52,9 @@ class ShutdownTest {
     pb.environment().put("COUNT_HTTP_PORT", "0");
     Process operator = pb.start();
     try {
-      await().atMost(Duration.ofSeconds(60)).until(() -> "child-operator".equals(holder()) || !operator.isAlive());
+      // Leading and reconciling (its controller started), as a pod is when it is stopped.
+      await().atMost(Duration.ofSeconds(60)).until(() -> !operator.isAlive()
+          || "child-operator".equals(holder()) && Files.readString(log).contains("controller started"));
       assertTrue(operator.isAlive(), "the operator exited on its own:\n" + Files.readString(log));
 
       long sent = System.nanoTime();
