@@ -47,7 +47,8 @@ class LiveStreamTest {
         Settings.HTTP_PORT, "0",
         "COUNT_PARTITIONS", "4",
         "COUNT_EVENT_LOOPS", "2",
-        "COUNT_SSE_HEARTBEAT_MS", "300"))));
+        "COUNT_SSE_HEARTBEAT_MS", "300",
+        "COUNT_SSE_COALESCE_MS", "5"))));
     http = EdgeHttp.to(edge.port());
   }
 
@@ -173,7 +174,7 @@ class LiveStreamTest {
     int before = edge.sseConnections();
     double watchersBefore = metric("count_edge_sse_watchers");
     List<CounterKey> keys = new java.util.ArrayList<>();
-    for (int i = 0; i < 50; i++) {
+    for (int i = 0; i < 100; i++) { // many counters changing every tick: the backlog builds up in seconds
       keys.add(new CounterKey("slow-" + i, "likes"));
     }
     String query = String.join(",", keys.stream().map(CounterKey::toString).toList());
@@ -191,7 +192,7 @@ class LiveStreamTest {
         }
         http.send("POST", "/internal/totals", new JsonObject().put("changes", changes).encode());
         v++;
-        Thread.sleep(30); // one coalescing tick per round, so every round is written
+        Thread.sleep(6); // one coalescing tick per round, so every round is written
       }
       assertEquals(before, edge.sseConnections(), "the slow client was dropped and unregistered while its socket is still open");
       assertEquals(watchersBefore, metric("count_edge_sse_watchers"), "no watcher left behind");
