@@ -149,6 +149,7 @@ class LiveFaultTest {
     final AtomicBoolean writing = new AtomicBoolean(true);
     final AtomicBoolean stop = new AtomicBoolean();
     final AtomicLong acked = new AtomicLong();
+    final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     final List<Thread> threads = new ArrayList<>();
 
     Writers(List<URI> edges) {
@@ -156,7 +157,9 @@ class LiveFaultTest {
         threads.add(Thread.ofPlatform().daemon().start(() -> {
           java.util.Random random = new java.util.Random();
           while (!stop.get()) {
+            inFlight.incrementAndGet(); // before the check: hold() then waits for this request, or it is not sent
             if (!writing.get()) {
+              inFlight.decrementAndGet();
               pause(20);
               continue;
             }
@@ -170,6 +173,8 @@ class LiveFaultTest {
               }
             } catch (Exception e) {
               pause(50); // the edge is paused or restarting: try again
+            } finally {
+              inFlight.decrementAndGet();
             }
             pause(10);
           }
@@ -177,10 +182,13 @@ class LiveFaultTest {
       }
     }
 
-    /** Stops writing and waits for the requests under way. */
+    /** Stops writing and waits for the requests under way (a request to a paused edge times out in 3 s). */
     void hold() {
       writing.set(false);
-      pause(3_500); // a request to a paused edge times out within 3 s
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+        pause(5);
+      }
     }
 
     void resume() {
@@ -332,10 +340,10 @@ class LiveFaultTest {
       assertConverged("a second worker joining", store, edges, writers);
 
       edge2.pause();
-      pause(14_000); // webhook calls time out and the fan-out drops the edge after 5 failures
+      pause(9_000); // webhook calls time out (1 s) and the fan-out drops the edge after 5 failures
       edge2.unpause();
       pause(1_000);
-      assertConverged("an edge frozen for 14 s (SIGSTOP) and resumed", store, edges, writers);
+      assertConverged("an edge frozen for 9 s (SIGSTOP) and resumed", store, edges, writers);
 
       // Page reloads: the only watcher of a counter leaves and comes back, over and over.
       for (int round = 0; round < 15; round++) {
