@@ -174,15 +174,20 @@ public final class LiveBenchCommand implements Callable<Integer> {
       // Every stream should show its counter's count within --settle: the count the writing edge
       // answers once every write has its response (its own writes included at once).
       long writesDone = System.nanoTime();
-      for (int k = 0; k < counters; k++) {
-        try {
-          HttpResponse<String> r = http.send(HttpRequest.newBuilder(writes.resolve("/v1/" + run + "-" + k + "/likes")).GET().build(),
-              HttpResponse.BodyHandlers.ofString());
-          if (r.statusCode() == 200) {
-            acked.set(k, Math.max(acked.get(k), new JsonObject(r.body()).getLong("count")));
-          }
-        } catch (Exception e) {
-          // keep the acknowledged count
+      try (ExecutorService reads = Executors.newVirtualThreadPerTaskExecutor()) {
+        for (int k = 0; k < counters; k++) {
+          int counter = k;
+          reads.submit(() -> {
+            try {
+              HttpResponse<String> r = http.send(HttpRequest.newBuilder(writes.resolve("/v1/" + run + "-" + counter + "/likes")).GET().build(),
+                  HttpResponse.BodyHandlers.ofString());
+              if (r.statusCode() == 200) {
+                acked.set(counter, Math.max(acked.get(counter), new JsonObject(r.body()).getLong("count")));
+              }
+            } catch (Exception e) {
+              // keep the acknowledged count
+            }
+          });
         }
       }
       long settleEnd = writesDone + settle.toNanos();
@@ -205,6 +210,7 @@ public final class LiveBenchCommand implements Callable<Integer> {
           .put("latency_p99_ms", h.getValueAtPercentile(99) / 1000.0)
           .put("latency_max_ms", h.getMaxValue() / 1000.0)
           .put("backward_steps", backward.get())
+          .put("streams", streams(lastShown))
           .put("stale_streams", stale)
           .put("settled_ms", stale == 0 ? settledMs : null)
           .put("settle_limit_ms", settle.toMillis());
@@ -218,16 +224,29 @@ public final class LiveBenchCommand implements Callable<Integer> {
     }
   }
 
-  /** Connections whose last event is not their counter's count. */
+  /**
+   * Streams whose last event is not their counter's count. A connection that never opened (it
+   * shows nothing; see connections_held) is not a stream.
+   */
   private static int staleStreams(java.util.concurrent.atomic.AtomicLongArray lastShown,
       java.util.concurrent.atomic.AtomicLongArray acked, int counters) {
     int stale = 0;
     for (int i = 0; i < lastShown.length(); i++) {
-      if (lastShown.get(i) != acked.get(i % counters)) {
+      if (lastShown.get(i) >= 0 && lastShown.get(i) != acked.get(i % counters)) {
         stale++;
       }
     }
     return stale;
+  }
+
+  private static int streams(java.util.concurrent.atomic.AtomicLongArray lastShown) {
+    int n = 0;
+    for (int i = 0; i < lastShown.length(); i++) {
+      if (lastShown.get(i) >= 0) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** The edge's heap in use, from its /metrics (jvm_memory_used_bytes, area heap). */
