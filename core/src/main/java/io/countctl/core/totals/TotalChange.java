@@ -17,9 +17,4 @@ public record TotalChange(CounterKey key, PnCounter state, long updatedAtMillis,
   public long count() {
     return state.value();
   }
-
-  /** Whether this state is newer than the one with {@code other}'s version. */
-  public boolean newerThan(long otherVersion) {
-    return version > otherVersion;
-  }
 }
