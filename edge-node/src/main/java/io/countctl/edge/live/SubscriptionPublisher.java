@@ -156,7 +156,10 @@ public final class SubscriptionPublisher implements AutoCloseable {
     }
   }
 
-  /** Publishes what is still pending (removals at shutdown), then stops. */
+  /**
+   * Hands what is still pending (removals at shutdown) to the producer, then stops; the producer's
+   * own close (with its timeout) sends them. No flush here: with Kafka down it would never return.
+   */
   @Override
   public void close() {
     submit(this::drain);
@@ -166,6 +169,5 @@ public final class SubscriptionPublisher implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    producer.flush();
   }
 }
