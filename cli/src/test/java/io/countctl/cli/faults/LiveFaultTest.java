@@ -52,6 +52,7 @@ class LiveFaultTest {
   private final List<ComponentProcess> processes = new ArrayList<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final List<Stream1> streams = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
   /** One SSE client: the last value it shows per counter, and every step back it saw. */
   final class Stream1 {
@@ -62,7 +63,7 @@ class LiveFaultTest {
     final List<String> backwardSteps = new CopyOnWriteArrayList<>();
     volatile String lastEventId;
     volatile boolean open = true;
-    private volatile java.util.concurrent.CompletableFuture<?> running;
+    private volatile boolean closed;
     private volatile java.io.InputStream body;
 
     Stream1(URI edge, List<String> ids, String lastEventId) {
@@ -74,8 +75,13 @@ class LiveFaultTest {
       if (lastEventId != null) {
         b.header("Last-Event-ID", lastEventId);
       }
-      running = http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofInputStream()).thenAccept(r -> {
+      // Async: a response already complete must not run this reading loop on the caller's thread.
+      http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofInputStream()).thenAcceptAsync(r -> {
         body = r.body();
+        if (closed) {
+          closeBody(); // closed before the response came: like a tab closed while loading
+          return;
+        }
         try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(), java.nio.charset.StandardCharsets.UTF_8))) {
           String line;
           while ((line = reader.readLine()) != null) {
@@ -96,21 +102,26 @@ class LiveFaultTest {
         } finally {
           open = false;
         }
-      });
+      }, readers);
       streams.add(this);
     }
 
     void close() {
+      closed = true;
       open = false;
       streams.remove(this);
+      closeBody();
+    }
+
+    private void closeBody() {
       try {
-        if (body != null) {
-          body.close();
+        java.io.InputStream b = body;
+        if (b != null) {
+          b.close();
         }
       } catch (java.io.IOException ignored) {
         // closing anyway
       }
-      running.cancel(true);
     }
   }
 
@@ -388,6 +399,7 @@ class LiveFaultTest {
         writers.stop();
       }
       streams.forEach(Stream1::close);
+      readers.shutdownNow();
       processes.forEach(ComponentProcess::close);
       kafka.close();
       redis.close();
