@@ -60,6 +60,16 @@ class HttpApiTest {
   }
 
   @Test
+  void cleanupByOneWorkerKeepsTheOthersThatStillServeTheFrontend() {
+    Api api = new Api(open.port());
+    api.store("w-1", "http://10.0.1.1:8080");
+    api.store("w-2", "http://10.0.1.1:8080");
+    assertEquals(204, api.post("/cleanup", "{\"frontend\":\"http://10.0.1.1:8080\",\"worker\":\"w-1\"}").status());
+    assertEquals(new JsonArray(), frontendsOf(api, "w-1"));
+    assertEquals(new JsonArray().add("http://10.0.1.1:8080"), frontendsOf(api, "w-2"), "w-2 still serves it");
+  }
+
+  @Test
   void listsHeartbeats() {
     Api api = new Api(open.port());
     api.heartbeat("h-1");

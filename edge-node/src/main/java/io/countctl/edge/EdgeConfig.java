@@ -32,6 +32,8 @@ import java.time.Duration;
  *   <tr><td>COUNT_INTERNAL_SECRET</td><td>none</td><td>shared secret of {@code /internal/*}; without it only loopback callers are let in</td></tr>
  *   <tr><td>COUNT_SSE_COALESCE_MS</td><td>25</td><td>changes of a counter within this window make one SSE event</td></tr>
  *   <tr><td>COUNT_SSE_HEARTBEAT_MS</td><td>15000</td><td>SSE comment line sent this often to keep idle streams open</td></tr>
+ *   <tr><td>COUNT_SSE_LEASE_MS</td><td>5000</td><td>watched counters' subscriptions are published again this often
+ *       (a worker that dropped this edge learns them back; bounds how long a stream can stay stale after a fault)</td></tr>
  *   <tr><td>COUNT_SSE_MAX_COUNTERS</td><td>100</td><td>most counters on one SSE stream</td></tr>
  * </table>
  */
@@ -58,6 +60,7 @@ public record EdgeConfig(
     String internalSecret,
     long sseCoalesceMs,
     long sseHeartbeatMs,
+    long sseLeaseMs,
     int sseMaxCounters) {
 
   /** The same configuration listening on another port (port 0 is resolved before the server starts). */
@@ -67,7 +70,7 @@ public record EdgeConfig(
         : advertisedUrl;
     return new EdgeConfig(cluster, region, kafkaBootstrap, redisUrl, newPort, ackMode, flushInterval, edgeId, partitions,
         replication, maxBodyBytes, maxBatchWrites, maxPendingCounters, maxKafkaStall, writeTimeout, readCacheTtl,
-        readCacheEntries, eventLoops, url, internalSecret, sseCoalesceMs, sseHeartbeatMs, sseMaxCounters);
+        readCacheEntries, eventLoops, url, internalSecret, sseCoalesceMs, sseHeartbeatMs, sseLeaseMs, sseMaxCounters);
   }
 
   public static EdgeConfig from(Settings s) {
@@ -96,6 +99,7 @@ public record EdgeConfig(
         s.string("COUNT_INTERNAL_SECRET", ""),
         s.number("COUNT_SSE_COALESCE_MS", 25, 1, 10_000),
         s.number("COUNT_SSE_HEARTBEAT_MS", 15_000, 100, 600_000),
+        s.number("COUNT_SSE_LEASE_MS", 5_000, 100, 600_000),
         s.integer("COUNT_SSE_MAX_COUNTERS", 100, 1, 10_000));
   }
 

@@ -52,10 +52,15 @@ public final class EdgeNode implements AutoCloseable {
   private final CounterStore store;
   private final ExecutorService blocking;
   private final StoreWatch storeWatch;
+  private final LiveHub hub;
+  private final SubscriptionPublisher subscriptions;
   private final int port;
 
   private EdgeNode(EdgeConfig config, Vertx vertx, DeltaFlusher flusher, Producer<byte[], byte[]> producer,
-      CounterStore store, ExecutorService blocking, StoreWatch storeWatch, int port) {
+      CounterStore store, ExecutorService blocking, StoreWatch storeWatch, LiveHub hub, SubscriptionPublisher subscriptions,
+      int port) {
+    this.hub = hub;
+    this.subscriptions = subscriptions;
     this.config = config;
     this.vertx = vertx;
     this.flusher = flusher;
@@ -90,14 +95,19 @@ public final class EdgeNode implements AutoCloseable {
     Gauge.builder("count_edge_inflight_batches", inFlight, InFlightBatches::size).register(metrics);
     Gauge.builder("count_edge_kafka_stall_seconds", flusher, f -> f.stalledFor().toMillis() / 1000.0).register(metrics);
 
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
+    SubscriptionPublisher subscriptions = new SubscriptionPublisher(producer, topics.subscriptions(), config.advertisedUrl(), metrics);
+    LiveHub hub = new LiveHub(vertx, subscriptions, cache, view, config.sseCoalesceMs(), config.sseHeartbeatMs(),
+        config.sseLeaseMs(), metrics);
+    LiveRoutes live = new LiveRoutes(hub, config.internalSecret(), config.sseMaxCounters());
     java.util.function.Supplier<String> readiness = () -> {
       String redis = storeWatch.problem();
-      return redis.isEmpty() ? admission.problem() : redis;
+      if (!redis.isEmpty()) {
+        return redis;
+      }
+      String admit = admission.problem();
+      return admit.isEmpty() ? subscriptions.problem() : admit;
     };
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
-    SubscriptionPublisher subscriptions = new SubscriptionPublisher(producer, topics.subscriptions(), config.advertisedUrl(), blocking);
-    LiveHub hub = new LiveHub(vertx, subscriptions, config.sseCoalesceMs(), config.sseHeartbeatMs(), metrics);
-    LiveRoutes live = new LiveRoutes(hub, cache, view, config.internalSecret(), config.sseMaxCounters());
     EdgeRoutes routes = new EdgeRoutes(config, writes, cache, view, live, metrics, readiness);
     int port = config.httpPort();
     HttpServerOptions http = new HttpServerOptions()
@@ -118,7 +128,7 @@ public final class EdgeNode implements AutoCloseable {
     storeWatch.start();
     log.info("edge {} listening on :{} (cluster {}, {} mode, flush every {} ms)", config.edgeId(), port,
         config.cluster(), config.ackMode().name().toLowerCase(), config.flushInterval().toMillis());
-    return new EdgeNode(config, vertx, flusher, producer, store, blocking, storeWatch, port);
+    return new EdgeNode(config, vertx, flusher, producer, store, blocking, storeWatch, hub, subscriptions, port);
   }
 
   static Map<String, Object> producerConfig(EdgeConfig config) {
@@ -146,8 +156,14 @@ public final class EdgeNode implements AutoCloseable {
     return config;
   }
 
+  /** Open SSE connections (watchers leave on every way a stream ends). */
+  public int sseConnections() {
+    return hub.connections();
+  }
+
   @Override
   public void close() {
+    hub.close(); // end every stream: their watchers leave and the subscriptions are removed
     try {
       vertx.close().await(10, TimeUnit.SECONDS); // stop taking requests first
     } catch (Exception e) {
@@ -155,6 +171,7 @@ public final class EdgeNode implements AutoCloseable {
     }
     flusher.close(); // flush what was accepted and wait for Kafka
     storeWatch.close();
+    subscriptions.close(); // publishes the removals before the producer goes
     producer.close(java.time.Duration.ofSeconds(10));
     blocking.shutdownNow();
     store.close();

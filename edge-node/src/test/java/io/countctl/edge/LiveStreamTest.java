@@ -47,7 +47,8 @@ class LiveStreamTest {
         Settings.HTTP_PORT, "0",
         "COUNT_PARTITIONS", "4",
         "COUNT_EVENT_LOOPS", "2",
-        "COUNT_SSE_HEARTBEAT_MS", "300"))));
+        "COUNT_SSE_HEARTBEAT_MS", "300",
+        "COUNT_SSE_COALESCE_MS", "5"))));
     http = EdgeHttp.to(edge.port());
   }
 
@@ -89,17 +90,141 @@ class LiveStreamTest {
   }
 
   @Test
-  void streamStartsWithCurrentValueThenCarriesPushedChanges() throws Exception {
+  void streamStartsWithTheEdgesOwnViewIncludingUnappliedWrites() throws Exception {
     http.put("sse-1", "likes", "{\"action\":\"increment\",\"by\":3}");
     BlockingQueue<Object> q = open("/v1/sse-1/likes/stream");
     JsonObject first = nextEvent(q);
     assertEquals("sse-1", first.getString("id"));
-    assertEquals(3, first.getLong("count"));
+    assertEquals(3, first.getLong("count"), "read-your-writes: no worker has applied it yet");
+    // A pushed Redis state that lacks this edge's write must not make the stream step back.
+    http.send("POST", "/internal/totals", "{\"changes\":[{\"id\":\"sse-1\",\"counter\":\"likes\",\"p\":0,\"n\":0,\"t\":1,\"v\":5}]}");
+    Object more = q.poll(1, TimeUnit.SECONDS);
+    assertTrue(!(more instanceof JsonObject j) || j.getLong("count") >= 3, "stepped back: " + more);
+  }
 
-    HttpResponse<String> r = http.send("POST", "/internal/totals",
-        "{\"changes\":[{\"id\":\"sse-1\",\"counter\":\"likes\",\"p\":10,\"n\":2,\"t\":1700000000000}]}");
-    assertEquals(204, r.statusCode(), r.body());
+  @Test
+  void pushedChangesAreSentOnlyWhenNewerThanWhatTheStreamSent() throws Exception {
+    BlockingQueue<Object> q = open("/v1/sse-2/likes/stream");
+    assertEquals(0, nextEvent(q).getLong("count"));
+    post("sse-2", 10, 2, 3);
     assertEquals(8, nextEvent(q).getLong("count"));
+    post("sse-2", 4, 0, 2); // older version arriving late: dropped
+    post("sse-2", 7, 0, 3); // same version: dropped
+    post("sse-2", 20, 0, 4);
+    JsonObject next = nextEvent(q);
+    assertEquals(20, next.getLong("count"), "only the newer version follows");
+    assertEquals(4, next.getLong("version"));
+  }
+
+  static void post(String id, long p, long n, long v) {
+    HttpResponse<String> r = http.send("POST", "/internal/totals", new JsonObject().put("changes", new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("id", id).put("counter", "likes").put("p", p).put("n", n).put("t", 1).put("v", v))).encode());
+    assertEquals(204, r.statusCode(), r.body());
+  }
+
+  /** Opens a stream with raw lines (ids and event names included). */
+  static BlockingQueue<String> openRaw(String path, String lastEventId) {
+    BlockingQueue<String> out = new LinkedBlockingQueue<>();
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(http.base() + path)).GET();
+    if (lastEventId != null) {
+      b.header("Last-Event-ID", lastEventId);
+    }
+    http.client().sendAsync(b.build(), HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> {
+      try (Stream<String> lines = r.body()) {
+        lines.forEach(out::add);
+      }
+    });
+    return out;
+  }
+
+  static String nextLine(BlockingQueue<String> q, String prefix) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      String l = q.poll(100, TimeUnit.MILLISECONDS);
+      if (l != null && l.startsWith(prefix)) {
+        return l;
+      }
+    }
+    throw new AssertionError("no line starting with '" + prefix + "' within 10 s");
+  }
+
+  @Test
+  void lastEventIdResumesWithOnlyWhatIsNewerOrSaysItStartsOver() throws Exception {
+    BlockingQueue<String> q = openRaw("/v1/stream?counters=res-a/likes,res-b/likes", null);
+    nextLine(q, "id: ");
+    post("res-a", 5, 0, 7);
+    String id = nextLine(q, "id: ").substring(4);
+    assertEquals("7.0", id, "versions per counter, in the stream's order");
+
+    // The client had both; res-b changes while it is away: only res-b comes.
+    post("res-b", 2, 0, 1);
+    BlockingQueue<String> resumed = openRaw("/v1/stream?counters=res-a/likes,res-b/likes", id);
+    assertEquals("7.1", nextLine(resumed, "id: ").substring(4)); // the id line comes first in its event
+    JsonObject e = new JsonObject(nextLine(resumed, "data: ").substring(6));
+    assertEquals("res-b", e.getString("id"));
+    assertEquals(2, e.getLong("count"));
+
+    BlockingQueue<String> foreign = openRaw("/v1/stream?counters=res-a/likes,res-b/likes", "999");
+    assertEquals("event: reset", nextLine(foreign, "event: reset"));
+    assertEquals(5, new JsonObject(nextLine(foreign, "data: {\"id\"").substring(6)).getLong("count"));
+  }
+
+  @Test
+  void aClientThatStopsReadingIsDroppedAndItsWatcherLeaves() throws Exception {
+    int before = edge.sseConnections();
+    double watchersBefore = metric("count_edge_sse_watchers");
+    List<CounterKey> keys = new java.util.ArrayList<>();
+    for (int i = 0; i < 100; i++) { // many counters changing every tick: the backlog builds up in seconds
+      keys.add(new CounterKey("slow-" + i, "likes"));
+    }
+    String query = String.join(",", keys.stream().map(CounterKey::toString).toList());
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.setReceiveBufferSize(4096); // a tiny window: the edge's writes back up quickly
+      s.connect(new java.net.InetSocketAddress("127.0.0.1", edge.port()));
+      s.getOutputStream().write(("GET /v1/stream?counters=" + query + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+      awaitConnections(before + 1);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      long v = 1;
+      while (edge.sseConnections() > before && System.nanoTime() < deadline) {
+        io.vertx.core.json.JsonArray changes = new io.vertx.core.json.JsonArray();
+        for (CounterKey k : keys) {
+          changes.add(new JsonObject().put("id", k.id()).put("counter", "likes").put("p", v * 1000).put("n", 0).put("t", 1).put("v", v));
+        }
+        http.send("POST", "/internal/totals", new JsonObject().put("changes", changes).encode());
+        v++;
+        Thread.sleep(6); // one coalescing tick per round, so every round is written
+      }
+      assertEquals(before, edge.sseConnections(), "the slow client was dropped and unregistered while its socket is still open");
+      assertEquals(watchersBefore, metric("count_edge_sse_watchers"), "no watcher left behind");
+    }
+  }
+
+  @Test
+  void closingTheClientUnregistersItsWatchers() throws Exception {
+    int before = edge.sseConnections();
+    var future = http.client().sendAsync(HttpRequest.newBuilder(URI.create(http.base() + "/v1/close-1/likes/stream")).GET().build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    var response = future.get(10, TimeUnit.SECONDS);
+    awaitConnections(before + 1);
+    response.body().close();
+    awaitConnections(before);
+  }
+
+  static void awaitConnections(int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (edge.sseConnections() != n && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(n, edge.sseConnections(), "open SSE connections");
+  }
+
+  static double metric(String name) {
+    for (String line : http.send("GET", "/metrics", null).body().split("\n")) {
+      if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new AssertionError("no metric " + name);
   }
 
   @Test
@@ -109,7 +234,7 @@ class LiveStreamTest {
     JsonObject b = nextEvent(q);
     assertEquals(java.util.Set.of("m-1", "m-2"), java.util.Set.of(a.getString("id"), b.getString("id")));
     http.send("POST", "/internal/totals",
-        "{\"changes\":[{\"id\":\"m-2\",\"counter\":\"views\",\"p\":9007199254740993,\"n\":0,\"t\":1}]}");
+        "{\"changes\":[{\"id\":\"m-2\",\"counter\":\"views\",\"p\":9007199254740993,\"n\":0,\"t\":1,\"v\":1}]}");
     JsonObject big = nextEvent(q);
     assertEquals("9007199254740993", big.getString("count_string"), "beyond 2^53 the count also comes as a string");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

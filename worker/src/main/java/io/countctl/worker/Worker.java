@@ -65,12 +65,15 @@ public final class Worker implements AutoCloseable {
     DeltaConsumerLoop reducer = new DeltaConsumerLoop(config.kafkaBootstrap(), config.workerId(), topics,
         config.maxPollRecords(), store, producer, metrics);
     FanoutLoop fanout = config.fanout()
-        ? new FanoutLoop(config.kafkaBootstrap(), topics, config.workerId(), config.downtimeUrl(), config.internalSecret(), metrics)
+        ? new FanoutLoop(config.kafkaBootstrap(), topics, config.workerId(), store, config.downtimeUrl(), config.internalSecret(), metrics)
         : null;
 
     Vertx vertx = Vertx.vertx();
     Router router = Router.router(vertx);
-    OpsRoutes.mount(router, metrics, reducer::problem);
+    OpsRoutes.mount(router, metrics, () -> {
+      String p = reducer.problem();
+      return p.isEmpty() && fanout != null ? fanout.problem() : p;
+    });
     int port = config.httpPort() == 0 ? FreePort.pick() : config.httpPort();
     try {
       HttpServer server = vertx.createHttpServer().requestHandler(router);

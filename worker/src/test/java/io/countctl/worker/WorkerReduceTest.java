@@ -188,6 +188,8 @@ class WorkerReduceTest {
       TotalChange change = TotalChangeCodec.decode(new String(r.key(), StandardCharsets.UTF_8), r.value());
       assertEquals(key, change.key());
       assertEquals(7, change.count());
+      assertEquals(1, change.version(), "the counter's first change: version 1, bumped with the value in Redis");
+      assertEquals(1, store.read(key).version());
     }
   }
 

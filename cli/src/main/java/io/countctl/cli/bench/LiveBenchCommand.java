@@ -28,7 +28,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code countctl bench-live}: holds many SSE connections on one edge, writes at a steady rate,
  * and measures how long a change takes to reach the watchers, and what each connection costs the
- * edge's heap.
+ * edge's heap. It also checks what a watcher sees: a step backwards (a connection showing a count
+ * below one it showed before; writes only increment) and, once the writes stop, the streams whose
+ * last event is not their counter's count after {@code --settle} (stale).
  */
 @Command(name = "bench-live", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Hold many SSE connections, write at a steady rate, report change-to-event latency and edge heap per connection.")
@@ -52,6 +54,10 @@ public final class LiveBenchCommand implements Callable<Integer> {
       description = "How long to write (default: ${DEFAULT-VALUE}).")
   Duration duration;
 
+  @Option(names = "--settle", defaultValue = "5s", converter = BenchCommand.DurationConverter.class,
+      description = "After the writes, how long every stream may take to show its count before it counts as stale (default: ${DEFAULT-VALUE}).")
+  Duration settle;
+
   @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json.")
   String output;
 
@@ -69,11 +75,19 @@ public final class LiveBenchCommand implements Callable<Integer> {
     AtomicInteger open = new AtomicInteger();
     AtomicLong events = new AtomicLong();
     AtomicInteger failures = new AtomicInteger();
+    AtomicLong backward = new AtomicLong();
+    // Per connection: the count its last event showed (-1: none yet).
+    java.util.concurrent.atomic.AtomicLongArray lastShown = new java.util.concurrent.atomic.AtomicLongArray(connections);
+    for (int i = 0; i < connections; i++) {
+      lastShown.set(i, -1);
+    }
+    java.util.concurrent.atomic.AtomicLongArray acked = new java.util.concurrent.atomic.AtomicLongArray(counters);
     CountDownLatch connected = new CountDownLatch(connections);
     err.printf("opening %,d SSE connections to %s…%n", connections, url);
     try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < connections; i++) {
         int counter = i % counters;
+        int conn = i;
         readers.submit(() -> {
           HttpRequest req = HttpRequest.newBuilder(url.resolve("/v1/" + run + "-" + counter + "/likes/stream")).GET().build();
           boolean opened = false;
@@ -89,13 +103,17 @@ public final class LiveBenchCommand implements Callable<Integer> {
                   continue;
                 }
                 long now = System.nanoTime();
+                long shown = new JsonObject(line.substring(6)).getLong("count");
+                if (shown < lastShown.getAndSet(conn, shown)) {
+                  backward.incrementAndGet();
+                }
                 if (first) {
                   first = false;
                   connected.countDown();
                   continue;
                 }
                 events.incrementAndGet();
-                long count = new JsonObject(line.substring(6)).getLong("count");
+                long count = shown;
                 Long sent = sentAt.getOrDefault(counter, new ConcurrentHashMap<>()).get(count);
                 if (sent != null) {
                   latency.recordValue(Math.max(1, TimeUnit.NANOSECONDS.toMicros(now - sent)));
@@ -137,8 +155,14 @@ public final class LiveBenchCommand implements Callable<Integer> {
           long count = ++counts[counter];
           c = (c + 1) % counters;
           sentAt.computeIfAbsent(counter, k -> new ConcurrentHashMap<>()).put(count, System.nanoTime());
-          writers.submit(() -> http.send(HttpRequest.newBuilder(writes.resolve("/v1/" + run + "-" + counter + "/likes"))
-              .PUT(HttpRequest.BodyPublishers.ofString("{\"action\":\"increment\"}")).build(), HttpResponse.BodyHandlers.discarding()));
+          writers.submit(() -> {
+            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(writes.resolve("/v1/" + run + "-" + counter + "/likes"))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"action\":\"increment\"}")).build(), HttpResponse.BodyHandlers.discarding());
+            if (r.statusCode() == 200) {
+              acked.incrementAndGet(counter);
+            }
+            return null;
+          });
           sentWrites++;
           next += interval;
           long wait = next - System.nanoTime();
@@ -147,11 +171,32 @@ public final class LiveBenchCommand implements Callable<Integer> {
           }
         }
       }
-      // Let the last changes arrive, bounded.
-      long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (System.nanoTime() < settle) {
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+      // Every stream should show its counter's count within --settle: the count the writing edge
+      // answers once every write has its response (its own writes included at once).
+      long writesDone = System.nanoTime();
+      try (ExecutorService reads = Executors.newVirtualThreadPerTaskExecutor()) {
+        for (int k = 0; k < counters; k++) {
+          int counter = k;
+          reads.submit(() -> {
+            try {
+              HttpResponse<String> r = http.send(HttpRequest.newBuilder(writes.resolve("/v1/" + run + "-" + counter + "/likes")).GET().build(),
+                  HttpResponse.BodyHandlers.ofString());
+              if (r.statusCode() == 200) {
+                acked.set(counter, Math.max(acked.get(counter), new JsonObject(r.body()).getLong("count")));
+              }
+            } catch (Exception e) {
+              // keep the acknowledged count
+            }
+          });
+        }
       }
+      long settleEnd = writesDone + settle.toNanos();
+      int stale = staleStreams(lastShown, acked, counters);
+      while (stale > 0 && System.nanoTime() < settleEnd) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        stale = staleStreams(lastShown, acked, counters);
+      }
+      long settledMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - writesDone);
       Histogram h = latency.getIntervalHistogram();
       JsonObject report = new JsonObject()
           .put("connections_requested", connections)
@@ -163,15 +208,45 @@ public final class LiveBenchCommand implements Callable<Integer> {
           .put("events", events.get())
           .put("latency_p50_ms", h.getValueAtPercentile(50) / 1000.0)
           .put("latency_p99_ms", h.getValueAtPercentile(99) / 1000.0)
-          .put("latency_max_ms", h.getMaxValue() / 1000.0);
+          .put("latency_max_ms", h.getMaxValue() / 1000.0)
+          .put("backward_steps", backward.get())
+          .put("streams", streams(lastShown))
+          .put("stale_streams", stale)
+          .put("settled_ms", stale == 0 ? settledMs : null)
+          .put("settle_limit_ms", settle.toMillis());
       if ("json".equalsIgnoreCase(output)) {
         System.out.println(report.encodePrettily());
       } else {
         report.forEach(e -> System.out.printf("%-28s %s%n", e.getKey(), e.getValue()));
       }
       readers.shutdownNow();
-      return held == connections ? 0 : 1;
+      return held == connections && stale == 0 && backward.get() == 0 ? 0 : 1;
     }
+  }
+
+  /**
+   * Streams whose last event is not their counter's count. A connection that never opened (it
+   * shows nothing; see connections_held) is not a stream.
+   */
+  private static int staleStreams(java.util.concurrent.atomic.AtomicLongArray lastShown,
+      java.util.concurrent.atomic.AtomicLongArray acked, int counters) {
+    int stale = 0;
+    for (int i = 0; i < lastShown.length(); i++) {
+      if (lastShown.get(i) >= 0 && lastShown.get(i) != acked.get(i % counters)) {
+        stale++;
+      }
+    }
+    return stale;
+  }
+
+  private static int streams(java.util.concurrent.atomic.AtomicLongArray lastShown) {
+    int n = 0;
+    for (int i = 0; i < lastShown.length(); i++) {
+      if (lastShown.get(i) >= 0) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** The edge's heap in use, from its /metrics (jvm_memory_used_bytes, area heap). */

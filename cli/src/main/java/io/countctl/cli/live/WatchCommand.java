@@ -70,9 +70,17 @@ public final class WatchCommand implements Callable<Integer> {
         backoffMs = 500;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
           String line;
+          String event = "message";
           while ((line = in.readLine()) != null) {
-            if (line.startsWith("id: ")) {
+            if (line.isEmpty()) {
+              event = "message"; // an event ends with a blank line
+            } else if (line.startsWith("event: ")) {
+              event = line.substring(7);
+            } else if (line.startsWith("id: ")) {
               lastId = line.substring(4);
+            } else if (line.startsWith("data: ") && event.equals("reset")) {
+              // The edge could not resume from our Last-Event-ID: current values follow.
+              System.err.println("countctl watch: " + new JsonObject(line.substring(6)).getString("reason", "starting over"));
             } else if (line.startsWith("data: ")) {
               print(out, new JsonObject(line.substring(6)));
               if (maxEvents > 0 && ++seen >= maxEvents) {

@@ -58,6 +58,29 @@ final class ComponentProcess implements AutoCloseable {
     }
   }
 
+  /** kill -STOP: the process freezes (a long GC pause, an overloaded node) until {@link #unpause}. */
+  void pause() {
+    signal("-STOP");
+  }
+
+  /** kill -CONT. */
+  void unpause() {
+    signal("-CONT");
+  }
+
+  private void signal(String sig) {
+    try {
+      Process kill = new ProcessBuilder("kill", sig, Long.toString(process.pid())).inheritIO().start();
+      if (kill.waitFor() != 0) {
+        throw new IllegalStateException("kill " + sig + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** A new process with the same settings (an edge takes a new epoch). */
   void restart() {
     launch();
@@ -117,6 +140,7 @@ final class ComponentProcess implements AutoCloseable {
   @Override
   public void close() {
     if (process != null && process.isAlive()) {
+      unpause(); // a stopped process would not hear the SIGTERM
       process.destroy();
       try {
         if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {

@@ -63,7 +63,7 @@ public final class CounterStore implements AutoCloseable {
   }
 
   public StoredCounter read(CounterKey key) {
-    return call(j -> toStored(j.hmget(keys.counter(key), "p", "n", "t")));
+    return call(j -> toStored(j.hmget(keys.counter(key), "p", "n", "t", "v")));
   }
 
   /** Reads counters and every partition's applied offset in one MULTI, a consistent snapshot. */
@@ -72,7 +72,7 @@ public final class CounterStore implements AutoCloseable {
       Transaction tx = j.multi();
       Map<CounterKey, Response<List<String>>> replies = new LinkedHashMap<>();
       for (CounterKey k : counters) {
-        replies.put(k, tx.hmget(keys.counter(k), "p", "n", "t"));
+        replies.put(k, tx.hmget(keys.counter(k), "p", "n", "t", "v"));
       }
       Response<Map<String, String>> offsets = tx.hgetAll(keys.offsets());
       tx.exec();
@@ -80,6 +80,20 @@ public final class CounterStore implements AutoCloseable {
       replies.forEach((k, r) -> values.put(k, toStored(r.get())));
       return new StoreSnapshot(values, parseOffsets(offsets.get()));
     });
+  }
+
+  /**
+   * The counters' current states as totals records, with their versions: what a live reader should
+   * show now (the fan-out pushes these after a rebalance or a new subscription).
+   */
+  public List<TotalChange> currentTotals(Collection<CounterKey> counters) {
+    if (counters.isEmpty()) {
+      return List.of();
+    }
+    StoreSnapshot snap = snapshot(counters);
+    List<TotalChange> out = new ArrayList<>(counters.size());
+    snap.counters().forEach((k, c) -> out.add(new TotalChange(k, c.state(), c.updatedAtMillis(), c.version())));
+    return out;
   }
 
   /** Next offset to read per partition, as applied. */
@@ -146,8 +160,8 @@ public final class CounterStore implements AutoCloseable {
     }
     List<TotalChange> totals = new ArrayList<>(order.size());
     for (int i = 0; i < order.size(); i++) {
-      PnCounter state = new PnCounter(Long.parseLong(str(reply.get(1 + 2 * i))), Long.parseLong(str(reply.get(2 + 2 * i))));
-      totals.add(new TotalChange(order.get(i), state, commit.nowMillis()));
+      PnCounter state = new PnCounter(Long.parseLong(str(reply.get(1 + 3 * i))), Long.parseLong(str(reply.get(2 + 3 * i))));
+      totals.add(new TotalChange(order.get(i), state, commit.nowMillis(), Long.parseLong(str(reply.get(3 + 3 * i)))));
     }
     return new CommitResult.Applied(totals, ((Long) reply.get(reply.size() - 1)).intValue());
   }
@@ -188,7 +202,7 @@ public final class CounterStore implements AutoCloseable {
     if (pnt.get(0) == null && pnt.get(1) == null) {
       return StoredCounter.NEVER_WRITTEN;
     }
-    return new StoredCounter(new PnCounter(parse(pnt.get(0)), parse(pnt.get(1))), parse(pnt.get(2)));
+    return new StoredCounter(new PnCounter(parse(pnt.get(0)), parse(pnt.get(1))), parse(pnt.get(2)), parse(pnt.get(3)));
   }
 
   private static long parse(String s) {

@@ -5,9 +5,15 @@ import io.countctl.core.key.CounterKey;
 
 /**
  * A record on {@code <cluster>.totals} (keyed by {@link CounterKey#toString()}): a counter's
- * region state right after a worker committed a change to it.
+ * region state right after a worker committed a change to it. {@code version} is the counter's
+ * version in Redis at that state (bumped atomically with every change of the value, by whichever
+ * role writes it), so readers can tell a newer state from an older one arriving late.
  */
-public record TotalChange(CounterKey key, PnCounter state, long updatedAtMillis) {
+public record TotalChange(CounterKey key, PnCounter state, long updatedAtMillis, long version) {
+  public TotalChange(CounterKey key, PnCounter state, long updatedAtMillis) {
+    this(key, state, updatedAtMillis, 0);
+  }
+
   public long count() {
     return state.value();
   }

@@ -11,8 +11,10 @@
 -- then marks as (edge, mark) pairs, then keyed writes as (token, counter key, p, n) quads, then
 -- deltas as (counter key, p, n) triples: one per counter touched, keyed writes' counters included.
 -- Returns {0, stored offset} when fenced, {2, counter key} on overflow, else
--- {1, p1, n1, p2, n2, ..., duplicates} with each delta counter's new parts as strings (Lua
--- numbers are doubles: strings keep 64-bit exact) and the number of keyed writes skipped.
+-- {1, p1, n1, v1, p2, n2, v2, ..., duplicates} with each delta counter's new parts and version as
+-- strings (Lua numbers are doubles: strings keep 64-bit exact) and the number of keyed writes
+-- skipped. The version field 'v' of a counter is bumped here with its value, in the same script,
+-- so live readers can order states of a counter (another writer of the value must bump it too).
 local stored = redis.call('HGET', KEYS[1], ARGV[1])
 if stored == false then stored = '' end
 if stored ~= ARGV[2] then
@@ -59,9 +61,11 @@ for i = firstDelta, #ARGV, 3 do
   if ARGV[i + 1] ~= '0' then redis.call('HINCRBY', k, 'p', ARGV[i + 1]) end
   if ARGV[i + 2] ~= '0' then redis.call('HINCRBY', k, 'n', ARGV[i + 2]) end
   redis.call('HSET', k, 't', ARGV[4])
+  local version = redis.call('HINCRBY', k, 'v', 1)
   local v = redis.call('HMGET', k, 'p', 'n')
   out[#out + 1] = v[1] or '0'
   out[#out + 1] = v[2] or '0'
+  out[#out + 1] = tostring(version)
 end
 out[#out + 1] = duplicates
 return out

@@ -62,10 +62,19 @@ public final class DowntimeApi {
       return () -> registry.store(worker, frontend);
     }));
     router.post("/cleanup").handler(ctx -> write(ctx, "cleanup", () -> {
-      String frontend = Requests.frontend(Requests.object(ctx.body().buffer()));
+      var body = Requests.object(ctx.body().buffer());
+      String frontend = Requests.frontend(body);
+      // With "worker": only that worker gave up on the frontend (its webhook kept failing from
+      // there); the others that still serve it keep their entries, so the registry stays true.
+      Optional<String> worker = body.containsKey("worker") ? Optional.of(Requests.worker(body)) : Optional.empty();
       return () -> {
-        int n = registry.cleanup(frontend);
-        LOG.info("frontend {} cleaned up (was served by {} worker(s))", frontend, n);
+        if (worker.isPresent()) {
+          boolean had = registry.cleanup(worker.get(), frontend);
+          LOG.info("frontend {} cleaned up for worker {} ({})", frontend, worker.get(), had ? "was registered" : "was not registered");
+        } else {
+          int n = registry.cleanup(frontend);
+          LOG.info("frontend {} cleaned up (was served by {} worker(s))", frontend, n);
+        }
       };
     }));
     router.post("/heartbeat").handler(ctx -> write(ctx, "heartbeat", () -> {

@@ -84,6 +84,11 @@ public final class WorkerRegistry implements AutoCloseable {
     });
   }
 
+  /** Forgets {@code frontend} for one worker only; whether it had it. */
+  public boolean cleanup(String worker, String frontend) {
+    return call(j -> j.srem(keys.frontends(worker), frontend)) > 0;
+  }
+
   public Set<String> frontends(String worker) {
     return call(j -> j.smembers(keys.frontends(worker)));
   }

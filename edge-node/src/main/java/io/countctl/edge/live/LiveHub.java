@@ -1,39 +1,70 @@
 package io.countctl.edge.live;
 
 import io.countctl.core.key.CounterKey;
+import io.countctl.edge.read.CountView;
+import io.countctl.edge.read.TotalsCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Which SSE connections watch which counters on this edge. The first watcher of a counter
  * subscribes this edge to it through Kafka, the last one leaving unsubscribes; changes pushed by
  * the workers are handed to each watching connection on its own event loop.
+ *
+ * <p>Streams are monotone. Pushed values are Redis states with the counter's version; the newest
+ * known per counter is kept, and anything not newer is dropped. The one complication is the edge's
+ * own writes not applied yet: a stream opens with the edge's read-your-writes view (Redis plus
+ * this edge's pending and in-flight writes), and a later pushed Redis state may not contain those
+ * writes yet. So a counter whose view was shown with local writes is <em>provisional</em>: pushed
+ * states of it are not sent as they are, each one instead triggers a new Redis snapshot from which
+ * the view is computed again (snapshot offsets say exactly which of this edge's batches it holds).
+ * Once a snapshot shows no local part, the counter leaves that state and pushed values flow again.
  */
-public final class LiveHub {
+public final class LiveHub implements AutoCloseable {
   private final Vertx vertx;
   private final SubscriptionPublisher subscriptions;
+  private final TotalsCache cache;
+  private final CountView view;
   private final long coalesceMs;
   private final ConcurrentHashMap<CounterKey, Set<SseConnection>> watchers = new ConcurrentHashMap<>();
-  private final AtomicInteger connections = new AtomicInteger();
+  private final Set<SseConnection> connections = ConcurrentHashMap.newKeySet();
+  /** Newest known value per counter subscribed (or being unsubscribed) on this edge. */
+  private final ConcurrentHashMap<CounterKey, CountEvent> latest = new ConcurrentHashMap<>();
+  /** Counters whose shown value included this edge's unapplied writes (see class comment). */
+  private final Set<CounterKey> provisional = ConcurrentHashMap.newKeySet();
+  /** Snapshot refreshes running (value: another is wanted after it). */
+  private final ConcurrentHashMap<CounterKey, Boolean> refreshing = new ConcurrentHashMap<>();
+  private final AtomicInteger watcherCount = new AtomicInteger();
   private final Counter events;
+  private final Counter stale;
 
-  public LiveHub(Vertx vertx, SubscriptionPublisher subscriptions, long coalesceMs, long heartbeatMs, MeterRegistry metrics) {
+  public LiveHub(Vertx vertx, SubscriptionPublisher subscriptions, TotalsCache cache, CountView view, long coalesceMs,
+      long heartbeatMs, long leaseMs, MeterRegistry metrics) {
     this.vertx = vertx;
     this.subscriptions = subscriptions;
+    this.cache = cache;
+    this.view = view;
     this.coalesceMs = coalesceMs;
     this.events = metrics.counter("count_edge_live_changes_total");
-    Gauge.builder("count_edge_sse_connections", connections, AtomicInteger::get).register(metrics);
+    this.stale = metrics.counter("count_edge_live_stale_changes_total");
+    Gauge.builder("count_edge_sse_connections", connections, Set::size).register(metrics);
+    Gauge.builder("count_edge_sse_watchers", watcherCount, AtomicInteger::get).register(metrics);
     Gauge.builder("count_edge_watched_counters", watchers, ConcurrentHashMap::size).register(metrics);
     vertx.setPeriodic(heartbeatMs, id -> eachConnection(SseConnection::heartbeat));
+    subscriptions.start(watchers::containsKey, this::unsubscribed, () -> List.copyOf(watchers.keySet()), leaseMs);
   }
 
   void register(SseConnection c) {
-    connections.incrementAndGet();
+    if (!connections.add(c)) {
+      return;
+    }
     for (CounterKey key : c.keys()) {
       boolean[] first = {false};
       watchers.compute(key, (k, set) -> {
@@ -44,14 +75,18 @@ public final class LiveHub {
         set.add(c);
         return set;
       });
+      watcherCount.incrementAndGet();
       if (first[0]) {
-        subscriptions.subscribe(key);
+        subscriptions.changed(key);
       }
     }
   }
 
+  /** Idempotent: every way a stream ends calls it. */
   void unregister(SseConnection c) {
-    connections.decrementAndGet();
+    if (!connections.remove(c)) {
+      return;
+    }
     for (CounterKey key : c.keys()) {
       boolean[] last = {false};
       watchers.computeIfPresent(key, (k, set) -> {
@@ -59,27 +94,112 @@ public final class LiveHub {
         last[0] = set.isEmpty();
         return set.isEmpty() ? null : set;
       });
+      watcherCount.decrementAndGet();
       if (last[0]) {
-        subscriptions.unsubscribe(key);
+        subscriptions.changed(key);
       }
     }
   }
 
-  /** A counter changed: every connection watching it sends the new value within the coalescing window. */
-  public void publish(CountEvent event) {
-    Set<SseConnection> set = watchers.get(event.key());
-    if (set == null) {
-      return;
-    }
-    events.increment();
-    for (SseConnection c : set) {
-      deliver(c, event);
+  /** The removal of a counter's subscription is in Kafka: forget its value unless watched again. */
+  private void unsubscribed(CounterKey key) {
+    if (!watchers.containsKey(key)) {
+      latest.remove(key);
+      provisional.remove(key);
     }
   }
 
+  /** A worker pushed a counter's state. */
+  public void publish(CountEvent event) {
+    if (!watchers.containsKey(event.key()) && !latest.containsKey(event.key())) {
+      return; // not (or no longer) subscribed here
+    }
+    events.increment();
+    if (provisional.contains(event.key())) {
+      refresh(event.key());
+      return;
+    }
+    if (!remember(event)) {
+      stale.increment();
+      return;
+    }
+    deliverToAll(event, false);
+  }
+
+  /** Keeps {@code event} as the newest known value if it is newer; whether it was. */
+  private boolean remember(CountEvent event) {
+    CountEvent now = latest.merge(event.key(), event, (old, e) -> e.version() > old.version() ? e : old);
+    return now == event;
+  }
+
+  private void deliverToAll(CountEvent event, boolean fromView) {
+    Set<SseConnection> set = watchers.get(event.key());
+    if (set != null) {
+      for (SseConnection c : set) {
+        deliver(c, event, fromView);
+      }
+    }
+  }
+
+  /**
+   * Sends a new stream each counter's current value: the edge's view from a (cached) snapshot, or
+   * the newest pushed value if that is newer and the counter is not provisional.
+   */
+  void sendCurrent(SseConnection c) {
+    for (CounterKey key : c.keys()) {
+      cache.fresh(key).whenComplete((entry, error) -> {
+        if (entry == null) {
+          return; // Redis unreachable: the stream gets the value with the next change or lease
+        }
+        CountView.Seen seen = view.seen(key, entry);
+        CountEvent current = new CountEvent(key, seen.count(), seen.storedUpdatedAtMillis(), entry.stored().version());
+        if (seen.hasLocal()) {
+          provisional.add(key); // before delivering: pushed states queued after it must not overtake it
+        } else if (!provisional.contains(key)) {
+          remember(current);
+          CountEvent known = latest.get(key);
+          if (known != null && known.version() > current.version()) {
+            current = known;
+          }
+        }
+        CountEvent first = current;
+        c.context().runOnContext(v -> {
+          c.offerCurrent(first);
+          c.scheduleFlush(vertx, coalesceMs);
+        });
+      });
+    }
+  }
+
+  /** A provisional counter changed: read Redis again and show the view from that snapshot. */
+  private void refresh(CounterKey key) {
+    if (refreshing.putIfAbsent(key, Boolean.FALSE) != null) {
+      refreshing.put(key, Boolean.TRUE); // one more after the running one
+      return;
+    }
+    cache.reload(key).whenComplete((entry, error) -> {
+      if (entry != null) {
+        CountView.Seen seen = view.seen(key, entry);
+        CountEvent e = new CountEvent(key, seen.count(), seen.storedUpdatedAtMillis(), entry.stored().version());
+        if (!seen.hasLocal()) {
+          provisional.remove(key);
+          remember(e);
+        }
+        deliverToAll(e, true);
+      }
+      if (Boolean.TRUE.equals(refreshing.remove(key))) {
+        refresh(key);
+      }
+    });
+  }
+
   /** Hands an event to a connection on its own event loop, and arms its flush timer. */
-  void deliver(SseConnection c, CountEvent event) {
+  private void deliver(SseConnection c, CountEvent event, boolean fromView) {
     c.context().runOnContext(v -> {
+      if (!fromView && provisional.contains(event.key())) {
+        refresh(event.key()); // became provisional after this was queued: the refresh shows it
+        return;
+      }
       c.offer(event);
       c.scheduleFlush(vertx, coalesceMs);
     });
@@ -87,19 +207,38 @@ public final class LiveHub {
 
   /** A worker died: send every subscription again so its successor learns them. */
   public void resubscribeAll() {
-    subscriptions.subscribeAll(Set.copyOf(watchers.keySet()));
+    subscriptions.changed(List.copyOf(watchers.keySet()));
   }
 
   public int watchedCounters() {
     return watchers.size();
   }
 
-  private void eachConnection(java.util.function.Consumer<SseConnection> action) {
-    Set<SseConnection> seen = ConcurrentHashMap.newKeySet();
-    watchers.values().forEach(set -> set.forEach(c -> {
-      if (seen.add(c)) {
-        c.context().runOnContext(v -> action.accept(c));
-      }
-    }));
+  /** Open SSE connections on this edge. */
+  public int connections() {
+    return connections.size();
+  }
+
+  /** Ends every stream (edge shutdown): each unregisters, so the subscriptions are removed. */
+  @Override
+  public void close() {
+    java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(connections.size());
+    for (SseConnection c : List.copyOf(connections)) {
+      c.context().runOnContext(v -> {
+        c.end();
+        ended.countDown();
+      });
+    }
+    try {
+      ended.await(2, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void eachConnection(Consumer<SseConnection> action) {
+    for (SseConnection c : connections) {
+      c.context().runOnContext(v -> action.accept(c));
+    }
   }
 }

@@ -3,8 +3,6 @@ package io.countctl.edge.live;
 import io.countctl.core.key.CounterKey;
 import io.countctl.core.ops.ErrorReply;
 import io.countctl.edge.http.BadRequest;
-import io.countctl.edge.read.CountView;
-import io.countctl.edge.read.TotalsCache;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
@@ -19,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Live counts: SSE streams for clients, and the internal endpoints workers and the downtime
@@ -30,16 +27,11 @@ public final class LiveRoutes {
   public static final String SECRET_HEADER = "X-Count-Secret";
 
   private final LiveHub hub;
-  private final TotalsCache cache;
-  private final CountView view;
   private final String secret;
   private final int maxStreamCounters;
-  private final AtomicLong eventIds = new AtomicLong();
 
-  public LiveRoutes(LiveHub hub, TotalsCache cache, CountView view, String secret, int maxStreamCounters) {
+  public LiveRoutes(LiveHub hub, String secret, int maxStreamCounters) {
     this.hub = hub;
-    this.cache = cache;
-    this.view = view;
     this.secret = secret;
     this.maxStreamCounters = maxStreamCounters;
   }
@@ -109,7 +101,10 @@ public final class LiveRoutes {
     }
   }
 
-  /** Opens the stream, registers its counters, then sends each counter's current value. */
+  /**
+   * Opens the stream, registers its counters, then sends each counter's current value — only the
+   * ones newer than what a reconnecting client says it has in {@code Last-Event-ID}.
+   */
   private void stream(RoutingContext ctx, List<CounterKey> keys) {
     HttpServerResponse r = ctx.response();
     r.setChunked(true)
@@ -118,22 +113,24 @@ public final class LiveRoutes {
         .putHeader("Content-Encoding", "identity") // gzip would hold events back in its buffer
         .putHeader("X-Accel-Buffering", "no");
     Context loop = Vertx.currentContext();
-    SseConnection c = new SseConnection(r, loop, keys, eventIds);
-    r.closeHandler(v -> {
-      c.markClosed();
-      hub.unregister(c);
-    });
+    SseConnection[] self = new SseConnection[1];
+    SseConnection c = new SseConnection(r, loop, keys, () -> hub.unregister(self[0]));
+    self[0] = c;
+    // Every way the stream can end leads to SseConnection.finish, which unregisters once.
+    r.closeHandler(v -> c.closed());
+    r.exceptionHandler(e -> c.closed());
     r.write("retry: 2000\n\n");
-    hub.register(c);
-    // Always the current value first: a client reconnecting with Last-Event-ID has it at once.
-    for (CounterKey key : keys) {
-      cache.fresh(key).whenComplete((entry, error) -> {
-        if (entry != null) {
-          CountView.Seen seen = view.seen(key, entry);
-          hub.deliver(c, new CountEvent(key, seen.count(), seen.storedUpdatedAtMillis()));
-        }
-      });
+    String lastId = ctx.request().getHeader("Last-Event-ID");
+    if (lastId != null && !lastId.isBlank()) {
+      var has = SseConnection.parseId(lastId, keys.size());
+      if (has.isPresent()) {
+        c.resumeFrom(has.get());
+      } else {
+        c.reset("Last-Event-ID '" + lastId + "' is not from this stream: starting over with current values");
+      }
     }
+    hub.register(c);
+    hub.sendCurrent(c);
   }
 
   /** {@code {"changes":[{"id":…,"counter":…,"p":…,"n":…,"t":…}, …]}} from a worker's fan-out. */
@@ -150,7 +147,7 @@ public final class LiveRoutes {
     for (int i = 0; i < changes.size(); i++) {
       JsonObject c = changes.getJsonObject(i);
       CounterKey key = key(c.getString("id"), c.getString("counter"));
-      hub.publish(new CountEvent(key, c.getLong("p") - c.getLong("n"), c.getLong("t", 0L)));
+      hub.publish(new CountEvent(key, c.getLong("p") - c.getLong("n"), c.getLong("t", 0L), c.getLong("v", 0L)));
     }
     ctx.response().setStatusCode(204).end();
   }

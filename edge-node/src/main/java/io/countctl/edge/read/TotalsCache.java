@@ -58,6 +58,20 @@ public final class TotalsCache {
     return mine;
   }
 
+  /**
+   * A new read from Redis even if one is cached or loading (which may predate a change the caller
+   * knows was applied); the result replaces the cached entry.
+   */
+  public CompletableFuture<Entry> reload(CounterKey key) {
+    CompletableFuture<Entry> mine = new CompletableFuture<>();
+    try {
+      blocking.execute(() -> load(key, mine));
+    } catch (RuntimeException rejected) {
+      mine.completeExceptionally(rejected);
+    }
+    return mine;
+  }
+
   private void load(CounterKey key, CompletableFuture<Entry> result) {
     try {
       long started = System.nanoTime(); // the entry is as old as the moment the read began

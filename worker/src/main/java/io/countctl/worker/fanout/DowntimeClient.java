@@ -34,8 +34,9 @@ final class DowntimeClient {
     post("/store", new JsonObject().put("worker", workerId).put("frontend", frontend));
   }
 
+  /** This worker gave up on {@code frontend} (others may still serve it). */
   void cleanup(String frontend) {
-    post("/cleanup", new JsonObject().put("frontend", frontend));
+    post("/cleanup", new JsonObject().put("frontend", frontend).put("worker", workerId));
   }
 
   void heartbeat() {

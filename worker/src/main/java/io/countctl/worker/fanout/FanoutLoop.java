@@ -2,6 +2,7 @@ package io.countctl.worker.fanout;
 
 import io.countctl.core.config.Topics;
 import io.countctl.core.key.CounterKey;
+import io.countctl.core.store.CounterStore;
 import io.countctl.core.totals.TotalChange;
 import io.countctl.core.totals.TotalChangeCodec;
 import io.micrometer.core.instrument.Counter;
@@ -11,16 +12,13 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -39,6 +37,13 @@ import org.slf4j.LoggerFactory;
  * partition count and the same key partitioning, and the range assignor gives partition p of both
  * to the same member, so this worker knows every subscription of the counters whose changes it
  * reads. Each poll's changes are sent to each subscribed frontend in one webhook call.
+ *
+ * <p>No change is lost across rebalances, restarts or a frontend's absence: every subscription
+ * new to this worker (each one after an assignment, since the table is rebuilt from the compacted
+ * topic, and each one a frontend re-publishes after it was dropped) gets the counter's current
+ * value from Redis pushed to its frontend. Totals are read from the end on assignment: anything
+ * committed before is in that current value, anything after arrives as a record. Values carry the
+ * counter's version, so the overlap is harmless: frontends drop what is not newer.
  */
 public final class FanoutLoop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FanoutLoop.class);
@@ -48,23 +53,30 @@ public final class FanoutLoop implements AutoCloseable {
 
   private final Topics topics;
   private final KafkaConsumer<byte[], byte[]> consumer;
+  private final CounterStore store;
   private final SubscriptionTable table = new SubscriptionTable();
   private final WebhookCaller webhooks;
   private final DowntimeClient downtime;
   private final Set<String> reported = ConcurrentHashMap.newKeySet();
   /** Totals partitions this member fans out for now (written by the rebalance listener). */
   private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
-  private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+  private final Map<String, FrontendOutbox> outboxes = new ConcurrentHashMap<>();
   /** Frontends found gone by webhook callbacks, dropped from the table on the fan-out thread. */
   private final Set<String> pendingDrops = ConcurrentHashMap.newKeySet();
+  /** New subscriptions whose current value is still to be pushed (fan-out thread only). */
+  private final Map<String, Set<CounterKey>> toPush = new HashMap<>();
   private final Thread thread;
   private volatile boolean running = true;
+  private volatile String problem = "";
   private final Counter calls;
   private final Counter failedCalls;
+  private final Counter pushed;
+  private final Counter dropped;
 
-  public FanoutLoop(String bootstrap, Topics topics, String workerId, Optional<URI> downtimeUrl, String secret,
-      MeterRegistry metrics) {
+  public FanoutLoop(String bootstrap, Topics topics, String workerId, CounterStore store, Optional<URI> downtimeUrl,
+      String secret, MeterRegistry metrics) {
     this.topics = topics;
+    this.store = store;
     this.consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ConsumerConfig.GROUP_ID_CONFIG, topics.cluster() + ".fanout",
@@ -80,12 +92,19 @@ public final class FanoutLoop implements AutoCloseable {
     this.downtime = new DowntimeClient(downtimeUrl, workerId, secret);
     this.calls = metrics.counter("count_worker_fanout_webhook_calls_total");
     this.failedCalls = metrics.counter("count_worker_fanout_webhook_failures_total");
+    this.pushed = metrics.counter("count_worker_fanout_current_values_pushed_total");
+    this.dropped = metrics.counter("count_worker_fanout_frontends_dropped_total");
     Gauge.builder("count_worker_fanout_subscribed_counters", table, SubscriptionTable::size).register(metrics);
     this.thread = Thread.ofPlatform().name("fanout").unstarted(this::run);
   }
 
   public void start() {
     thread.start();
+  }
+
+  /** Empty when healthy, else why not (for /readyz; no I/O). */
+  public String problem() {
+    return thread.isAlive() || !running ? problem : "the fan-out loop stopped";
   }
 
   private void run() {
@@ -98,8 +117,8 @@ public final class FanoutLoop implements AutoCloseable {
 
       @Override
       public void onPartitionsAssigned(Collection<TopicPartition> parts) {
-        // Rebuild subscriptions from the start of the compacted topic; only new totals matter
-        // (they carry absolute values, and frontends read the current value on connect).
+        // Rebuild subscriptions from the start of the compacted topic: each one is new to the
+        // table, so its current value is pushed; from then on the totals records carry changes.
         List<TopicPartition> subs = parts.stream().filter(tp -> tp.topic().equals(topics.subscriptions())).toList();
         List<TopicPartition> totals = parts.stream().filter(tp -> tp.topic().equals(topics.totals())).toList();
         consumer.seekToBeginning(subs);
@@ -121,23 +140,25 @@ public final class FanoutLoop implements AutoCloseable {
       // closing
     } catch (RuntimeException e) {
       log.error("fan-out stopped", e);
+      problem = "fan-out stopped: " + e.getMessage();
     } finally {
       consumer.close(Duration.ofSeconds(5));
     }
   }
 
   private void handle(ConsumerRecords<byte[], byte[]> records) {
-    for (String gone : pendingDrops) {
+    for (String gone : List.copyOf(pendingDrops)) {
       table.dropFrontend(gone);
-      failures.remove(gone);
+      outboxes.remove(gone);
+      toPush.remove(gone);
       reported.remove(gone);
       pendingDrops.remove(gone);
+      downtime.cleanup(gone);
     }
     // Subscriptions first, so a change arriving in the same poll already finds its watchers.
     for (ConsumerRecord<byte[], byte[]> r : records.records(topics.subscriptions())) {
       applySubscription(r);
     }
-    Map<String, Map<CounterKey, TotalChange>> perFrontend = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : records.records(topics.totals())) {
       TotalChange change;
       try {
@@ -147,10 +168,56 @@ public final class FanoutLoop implements AutoCloseable {
         continue;
       }
       for (String frontend : table.frontends(r.partition(), change.key())) {
-        perFrontend.computeIfAbsent(frontend, f -> new LinkedHashMap<>()).put(change.key(), change); // latest wins
+        outbox(frontend).offer(change);
       }
     }
-    perFrontend.forEach(this::call);
+    pushCurrentValues();
+    outboxes.values().forEach(this::pump);
+  }
+
+  /** Reads the current value of every newly subscribed counter and queues it for its frontends. */
+  private void pushCurrentValues() {
+    if (toPush.isEmpty()) {
+      return;
+    }
+    Set<CounterKey> keys = new java.util.HashSet<>();
+    toPush.values().forEach(keys::addAll);
+    Map<CounterKey, TotalChange> current = new HashMap<>();
+    try {
+      store.currentTotals(keys).forEach(c -> current.put(c.key(), c));
+      problem = "";
+    } catch (RuntimeException e) {
+      problem = "cannot read current values from Redis: " + e.getMessage();
+      log.warn("cannot read current values of {} new subscription(s) ({}); retrying", keys.size(), e.toString());
+      return; // kept in toPush: tried again on the next poll
+    }
+    toPush.forEach((frontend, counters) -> {
+      FrontendOutbox box = outbox(frontend);
+      counters.forEach(k -> box.offer(current.get(k)));
+      pushed.increment(counters.size());
+    });
+    toPush.clear();
+  }
+
+  private FrontendOutbox outbox(String frontend) {
+    return outboxes.computeIfAbsent(frontend, f -> new FrontendOutbox(f, MAX_FAILURES));
+  }
+
+  private void pump(FrontendOutbox box) {
+    box.pump(changes -> {
+      calls.increment();
+      return webhooks.send(box.frontend(), changes);
+    }, outcome -> {
+      if (outcome != FrontendOutbox.Outcome.DELIVERED) {
+        failedCalls.increment();
+      }
+      if (outcome == FrontendOutbox.Outcome.GONE) {
+        log.warn("frontend {} failed {} webhook calls in a row: dropping its subscriptions until it subscribes again",
+            box.frontend(), MAX_FAILURES);
+        dropped.increment();
+        pendingDrops.add(box.frontend()); // the table is the fan-out thread's
+      }
+    });
   }
 
   private void applySubscription(ConsumerRecord<byte[], byte[]> r) {
@@ -164,37 +231,22 @@ public final class FanoutLoop implements AutoCloseable {
       String frontend = key.substring(bar + 1);
       if (r.value() == null) {
         table.unsubscribe(r.partition(), counter, frontend);
+        Set<CounterKey> waiting = toPush.get(frontend);
+        if (waiting != null) {
+          waiting.remove(counter);
+        }
       } else {
-        table.subscribe(r.partition(), counter, new JsonObject(new String(r.value(), StandardCharsets.UTF_8)).getString("frontend", frontend));
-        if (reported.add(frontend)) {
-          downtime.store(frontend);
+        String target = new JsonObject(new String(r.value(), StandardCharsets.UTF_8)).getString("frontend", frontend);
+        if (table.subscribe(r.partition(), counter, target)) {
+          toPush.computeIfAbsent(target, f -> new java.util.HashSet<>()).add(counter);
+        }
+        if (reported.add(target)) {
+          downtime.store(target);
         }
       }
     } catch (RuntimeException e) {
       log.warn("skipping unreadable subscription {}: {}", key, e.toString());
     }
-  }
-
-  private void call(String frontend, Map<CounterKey, TotalChange> changes) {
-    calls.increment();
-    webhooks.send(frontend, new ArrayList<>(changes.values())).thenAccept(ok -> {
-      AtomicInteger failed = failures.computeIfAbsent(frontend, f -> new AtomicInteger());
-      if (ok) {
-        failed.set(0);
-        return;
-      }
-      failedCalls.increment();
-      if (failed.incrementAndGet() == MAX_FAILURES) {
-        log.warn("frontend {} failed {} webhook calls in a row: dropping its subscriptions", frontend, MAX_FAILURES);
-        downtime.cleanup(frontend);
-        forget(frontend);
-      }
-    });
-  }
-
-  /** Drops a frontend on the fan-out thread (the table is not thread-safe). */
-  private void forget(String frontend) {
-    pendingDrops.add(frontend);
   }
 
   /** Partitions of the totals topic whose watchers this worker serves now. */

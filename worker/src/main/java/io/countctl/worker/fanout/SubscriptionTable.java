@@ -14,8 +14,9 @@ import java.util.Set;
 final class SubscriptionTable {
   private final Map<Integer, Map<CounterKey, Set<String>>> byPartition = new HashMap<>();
 
-  void subscribe(int partition, CounterKey key, String frontend) {
-    byPartition.computeIfAbsent(partition, p -> new HashMap<>()).computeIfAbsent(key, k -> new HashSet<>()).add(frontend);
+  /** @return whether the frontend was not subscribed to the counter yet */
+  boolean subscribe(int partition, CounterKey key, String frontend) {
+    return byPartition.computeIfAbsent(partition, p -> new HashMap<>()).computeIfAbsent(key, k -> new HashSet<>()).add(frontend);
   }
 
   void unsubscribe(int partition, CounterKey key, String frontend) {

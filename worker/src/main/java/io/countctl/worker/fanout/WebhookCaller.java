@@ -35,7 +35,8 @@ final class WebhookCaller {
           .put("counter", c.key().counter())
           .put("p", c.state().p())
           .put("n", c.state().n())
-          .put("t", c.updatedAtMillis()));
+          .put("t", c.updatedAtMillis())
+          .put("v", c.version()));
     }
     HttpRequest.Builder req;
     try {
@@ -43,7 +44,7 @@ final class WebhookCaller {
     } catch (IllegalArgumentException e) {
       return CompletableFuture.completedFuture(false);
     }
-    req.timeout(Duration.ofSeconds(5))
+    req.timeout(Duration.ofSeconds(1)) // an edge answers in milliseconds; a paused one fails fast and is retried
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("changes", list).encode()));
     if (!secret.isEmpty()) {

@@ -46,6 +46,8 @@ public final class DeltaConsumerLoop implements AutoCloseable {
   private volatile boolean crashed;
   private volatile long lastSuccessNanos = System.nanoTime();
   private volatile String problem = "";
+  private static final long RETRY_NANOS = 1_000_000_000L;
+  private long lastRetryNanos = System.nanoTime();
 
   private final Counter batchesApplied;
   private final Counter duplicates;
@@ -87,7 +89,7 @@ public final class DeltaConsumerLoop implements AutoCloseable {
     if (!thread.isAlive()) {
       return "the consumer loop stopped";
     }
-    return problem;
+    return problem.isEmpty() ? totals.problem() : problem;
   }
 
   public Set<Integer> ownedPartitions() {
@@ -114,6 +116,10 @@ public final class DeltaConsumerLoop implements AutoCloseable {
     try {
       while (running) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+        if (System.nanoTime() - lastRetryNanos > RETRY_NANOS) {
+          totals.retryFailed();
+          lastRetryNanos = System.nanoTime();
+        }
         for (TopicPartition tp : records.partitions()) {
           if (!running) {
             return; // a crash must not apply anything more
@@ -192,9 +198,11 @@ public final class DeltaConsumerLoop implements AutoCloseable {
         case CommitResult.Fenced f -> {
           fenced.increment();
           if (f.storedOffset().isPresent() && f.storedOffset().getAsLong() == chunk.commit().nextOffset()) {
-            // Our own earlier attempt landed (its reply was lost): the chunk is applied.
+            // Our own earlier attempt landed (its reply was lost): the chunk is applied. Its totals
+            // records were not sent: publish the counters' current states instead.
             state.nextOffset = f.storedOffset();
             state.marks.putAll(chunk.commit().marks());
+            publishCurrent(chunk.commit());
             return;
           }
           log.warn("partition {}: Redis holds offset {} where {} was expected; another worker applied — resuming from Redis",
@@ -212,6 +220,16 @@ public final class DeltaConsumerLoop implements AutoCloseable {
           }
         }
       }
+    }
+  }
+
+  private void publishCurrent(io.countctl.core.store.PartitionCommit commit) {
+    Set<io.countctl.core.key.CounterKey> touched = new HashSet<>(commit.deltas().keySet());
+    commit.keyed().forEach(k -> touched.add(k.key()));
+    try {
+      totals.publish(store.currentTotals(touched));
+    } catch (RuntimeException e) {
+      log.warn("partition {}: could not read totals to publish after a retried commit: {}", commit.partition(), e.toString());
     }
   }
 
