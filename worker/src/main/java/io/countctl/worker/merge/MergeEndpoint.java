@@ -51,8 +51,9 @@ final class MergeEndpoint {
   }
 
   void mount(Router router) {
-    router.post(PATH).handler(this::authorize)
-        .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
+    // Vert.x wants the body handler first; the body is bounded, and nothing is read from it unless authorized.
+    router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
+        .handler(this::authorize)
         .handler(this::merge);
   }
 

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 final class PeerShipper {
   private static final Logger log = LoggerFactory.getLogger(PeerShipper.class);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+  // Short: after a heal a peer should hear from us within about a second, and a failing call is cheap.
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
 
   private final Peer peer;
   private final RegionMergeConfig config;

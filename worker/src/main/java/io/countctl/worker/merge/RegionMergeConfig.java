@@ -64,7 +64,7 @@ public record RegionMergeConfig(
         s.millis("COUNT_MERGE_HEARTBEAT_MS", 1_000, 10, 600_000),
         s.integer("COUNT_MERGE_BATCH", 1_000, 1, 100_000),
         s.number("COUNT_MERGE_LOG_MAX", 1_000_000, 1, Long.MAX_VALUE),
-        s.integer("COUNT_MERGE_MAX_BODY_BYTES", 64 << 20, 1024, Integer.MAX_VALUE));
+        s.integer("COUNT_MERGE_MAX_BODY_BYTES", 16 << 20, 1024, Integer.MAX_VALUE));
   }
 
   /** {@code us=http://host:port,ap=https://…}; a peer named like this region is refused. */
