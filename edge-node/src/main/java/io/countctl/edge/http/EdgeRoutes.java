@@ -132,7 +132,7 @@ public final class EdgeRoutes {
       JsonArray list = new JsonArray();
       long now = System.currentTimeMillis();
       list.add(new JsonObject().put("region", config.region()).put("local", true)
-          .put("count", seen.regionCount()).put("p", seen.state().p()).put("n", seen.state().n())
+          .put("count", seen.count()).put("p", seen.state().p()).put("n", seen.state().n())
           .put("updated_at", iso(seen.regionUpdatedAtMillis())).put("last_heard", iso(now)));
       for (String r : names) {
         io.countctl.core.store.RegionEntry re = e.stored().remote().get(r);
@@ -143,7 +143,7 @@ public final class EdgeRoutes {
             .put("last_heard", lastHeard.containsKey(r) ? iso(lastHeard.get(r)) : null));
       }
       ctx.response().putHeader("Content-Type", "application/json")
-          .end(new JsonObject().put("id", key.id()).put("counter", key.counter()).put("count", seen.count())
+          .end(new JsonObject().put("id", key.id()).put("counter", key.counter()).put("count", seen.globalCount())
               .put("regions", list).encode());
     }));
   }
@@ -192,7 +192,7 @@ public final class EdgeRoutes {
       long updated = justWritten || seen.hasLocal() ? System.currentTimeMillis() : stored;
       ctx.response().putHeader("Content-Type", "application/json")
           .end(new JsonObject()
-              .put("count", regionOnly ? seen.regionCount() : seen.count())
+              .put("count", regionOnly ? seen.count() : seen.globalCount())
               .put("updated_at", updated == 0 ? null : Instant.ofEpochMilli(updated).toString())
               .encode());
     };

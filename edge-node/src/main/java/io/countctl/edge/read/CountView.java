@@ -53,14 +53,17 @@ public final class CountView {
    */
   public record Seen(PnCounter state, long storedUpdatedAtMillis, boolean hasLocal, long remoteCount,
       long regionUpdatedAtMillis) {
-    /** The global count: every region's. */
+    /**
+     * This region's count ({@code ?scope=region}). The live path streams this one until remote
+     * changes reach it too, so a stream's first value and its updates agree.
+     */
     public long count() {
-      return state.value() + remoteCount;
+      return state.value();
     }
 
-    /** This region's count only ({@code ?scope=region}). */
-    public long regionCount() {
-      return state.value();
+    /** The global count: Σ over every region (what {@code GET} answers). */
+    public long globalCount() {
+      return state.value() + remoteCount;
     }
   }
 }
