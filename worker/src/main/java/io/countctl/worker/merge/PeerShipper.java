@@ -145,6 +145,9 @@ final class PeerShipper {
       }
       return false;
     }
+    if (changes.size() == config.batch() || !lastError.isEmpty()) {
+      backlog.set(store.backlog(acked.getAsLong())); // so a peer that is away shows what waits for it
+    }
     List<CounterKey> keys = new ArrayList<>(changes.size());
     changes.forEach(c -> keys.add(c.key()));
     ship(store.entries(keys, config.region()));
