@@ -49,7 +49,6 @@ final class PeerShipper {
   private final AtomicLong lastAckMillis = new AtomicLong();
   private volatile String lastError = "";
   private volatile boolean running = true;
-  private volatile boolean paused;
   private Thread thread;
   private long lastShipNanos;
 
@@ -95,16 +94,11 @@ final class PeerShipper {
     return lastError;
   }
 
-  /** For tests: stop sending (a cut link seen from this side) until resumed. */
-  void pause(boolean paused) {
-    this.paused = paused;
-  }
-
   private void run() {
     long backoffMs = config.interval().toMillis();
     while (running) {
       try {
-        boolean more = paused ? false : step();
+        boolean more = step();
         lastError = "";
         backoffMs = config.interval().toMillis();
         if (!more) {

@@ -106,11 +106,6 @@ public final class RegionMerger implements AutoCloseable {
     return config;
   }
 
-  /** For tests: stop or resume sending to {@code peerRegion} (this side of a cut link). */
-  public void pauseShipping(String peerRegion, boolean paused) {
-    shippers.stream().filter(s -> s.peer().region().equals(peerRegion)).forEach(s -> s.pause(paused));
-  }
-
   /** Each peer: last acknowledgement, lag, backlog and the last error, if any. */
   public JsonObject peersJson() {
     JsonArray arr = new JsonArray();
