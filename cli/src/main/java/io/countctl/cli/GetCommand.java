@@ -22,6 +22,7 @@ import picocli.CommandLine.Parameters;
         "countctl get [name]           list DistributedCounters in the cluster, or show one"},
     footer = {"", "Examples:",
         "  countctl get likes post-1 --url http://localhost:8080",
+        "  countctl get likes post-1 --scope region",
         "  countctl get -n apps",
         "  countctl get likes -n apps -o yaml",
         "  countctl get -A"})
@@ -39,12 +40,16 @@ public final class GetCommand implements Callable<Integer> {
   @Option(names = {"-A", "--all-namespaces"}, description = "DistributedCounters of every namespace.")
   boolean allNamespaces;
 
+  @Option(names = "--scope", defaultValue = "global",
+      description = "For a count: global (every region) or region (the edge's region only) (default: ${DEFAULT-VALUE}).")
+  String scope;
+
   @Mixin ClusterOptions cluster;
 
   @Override
   public Integer call() {
     if (args.size() == 2) {
-      return CountCommands.read(url, args.get(0), args.get(1), output);
+      return CountCommands.read(url, args.get(0), args.get(1), output, scope);
     }
     return CounterListing.run(cluster, args.isEmpty() ? null : args.getFirst(), allNamespaces, output, System.out);
   }

@@ -24,8 +24,8 @@ import java.util.Optional;
  *   <tr><td>COUNT_DOWNTIME_URL</td><td>none</td><td>downtime handler to report frontends and heartbeats to</td></tr>
  *   <tr><td>COUNT_INTERNAL_SECRET</td><td>none</td><td>shared secret sent on webhook and downtime-handler calls</td></tr>
  *   <tr><td>COUNT_FANOUT</td><td>true</td><td>run the live fan-out role (totals → SSE frontends)</td></tr>
- *   <tr><td>COUNT_ROLE</td><td>worker</td><td>{@code worker}; {@code region-merge} (set by the operator when peers
- *       are configured) is refused until that role exists, rather than silently running as a reducer</td></tr>
+ *   <tr><td>COUNT_ROLE</td><td>worker</td><td>{@code worker}, or {@code region-merge}: then {@link WorkerMain} runs
+ *       {@link io.countctl.worker.merge.RegionMerger} with {@link io.countctl.worker.merge.RegionMergeConfig}</td></tr>
  * </table>
  */
 public record WorkerConfig(
@@ -44,10 +44,8 @@ public record WorkerConfig(
     boolean fanout) {
 
   public static WorkerConfig from(Settings s) {
-    String role = s.string("COUNT_ROLE", "worker");
-    if (!role.equals("worker")) {
-      throw new ConfigException("COUNT_ROLE=" + role + " is not available in this version: only 'worker' is"
-          + (role.equals("region-merge") ? " (the region-merge role is planned; remove spec.peers until then)" : ""));
+    if (Role.of(s) != Role.WORKER) {
+      throw new ConfigException(Role.SETTING + "=" + Role.of(s).label() + " is configured by RegionMergeConfig, not WorkerConfig");
     }
     return new WorkerConfig(
         s.cluster(),

@@ -26,10 +26,13 @@ class WorkerConfigTest {
   }
 
   @Test
-  void aRoleThisVersionLacksIsRefusedByName() {
+  void anUnknownRoleIsRefusedByNameAndRegionMergeIsItsOwnConfig() {
     var env = new java.util.HashMap<>(BASE);
+    env.put("COUNT_ROLE", "reducer");
+    ConfigException e = assertThrows(ConfigException.class, () -> Role.of(Settings.of(env)));
+    assertTrue(e.getMessage().startsWith("COUNT_ROLE=reducer"), e.getMessage());
     env.put("COUNT_ROLE", "region-merge");
-    ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.from(Settings.of(env)));
-    assertTrue(e.getMessage().startsWith("COUNT_ROLE=region-merge"), e.getMessage());
+    assertEquals(Role.REGION_MERGE, Role.of(Settings.of(env)));
+    assertThrows(ConfigException.class, () -> WorkerConfig.from(Settings.of(env)));
   }
 }

@@ -82,12 +82,12 @@ public final class CountCommands {
   }
 
   /** {@code countctl get <counter> <id>}: the count as an edge answers it. */
-  public static int read(URI url, String counter, String id, String output) {
+  public static int read(URI url, String counter, String id, String output, String scope) {
     Target t = new Target();
     t.counter = counter;
     t.id = id;
     t.url = url;
     t.output = output;
-    return t.run(c -> c.read(counter, id));
+    return t.run(c -> c.read(counter, id, scope));
   }
 }

@@ -33,7 +33,13 @@ final class EdgeClient {
   }
 
   JsonObject read(String counter, String id) {
-    return send(HttpRequest.newBuilder(path(id, counter)).timeout(Duration.ofSeconds(30)).GET().build());
+    return read(counter, id, "global");
+  }
+
+  /** {@code scope}: global (every region) or region (the edge's region only). */
+  JsonObject read(String counter, String id, String scope) {
+    URI uri = scope.equals("global") ? path(id, counter) : URI.create(path(id, counter) + "?scope=" + enc(scope));
+    return send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build());
   }
 
   private URI path(String id, String counter) {

@@ -36,6 +36,17 @@ public final class DevCommand implements Callable<Integer> {
   @Option(names = "--cluster", defaultValue = "count", description = "Cluster name: topic and key prefix (default: ${DEFAULT-VALUE}).")
   String cluster;
 
+  @Option(names = "--region", defaultValue = "local", description = "This region's name (default: ${DEFAULT-VALUE}).")
+  String region;
+
+  @Option(names = "--merge-port", defaultValue = "0",
+      description = "Port of the region-merge endpoint peers send to (COUNT_MERGE_PORT; default: a free port).")
+  int mergePort;
+
+  @Option(names = "--peers", defaultValue = "",
+      description = "Peer regions' merge endpoints, name=url,… (COUNT_PEERS); starts the region-merge role.")
+  String peers;
+
   @Option(names = "--infra-only", description = "Start only Kafka and Redis and print their addresses, to run components as separate processes.")
   boolean infraOnly;
 
@@ -43,7 +54,8 @@ public final class DevCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintStream out = System.out;
     DevPlatform platform = new DevPlatform(new DevPlatform.Options(dataDir.toAbsolutePath(), port, ackMode,
-        flushMs != null ? flushMs : ackMode.defaultFlushMs(), workers, partitions, cluster, infraOnly), System.err);
+        flushMs != null ? flushMs : ackMode.defaultFlushMs(), workers, partitions, cluster, infraOnly, region, mergePort,
+        peers), System.err);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
       platform.close();
@@ -68,6 +80,9 @@ public final class DevCommand implements Callable<Integer> {
         out.printf("  worker %d metrics   http://localhost:%d/metrics%n", i, platform.workers().get(i).httpPort());
       }
       out.printf("  downtime handler   http://localhost:%d%n", platform.downtime().port());
+      if (platform.merger() != null) {
+        out.printf("  region-merge       http://localhost:%d (region '%s', peers %s)%n", platform.merger().port(), region, peers);
+      }
       out.printf("  Kafka              %s%n", platform.kafkaBootstrap());
       out.printf("  Redis              %s%n", platform.redisUrl());
       out.printf("%nTry:%n  curl -X PUT %s/v1/post-1/likes -d '{\"action\":\"increment\"}'%n  curl %s/v1/post-1/likes%n", url, url);

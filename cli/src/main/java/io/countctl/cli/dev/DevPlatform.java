@@ -8,6 +8,8 @@ import io.countctl.edge.EdgeConfig;
 import io.countctl.edge.EdgeNode;
 import io.countctl.worker.Worker;
 import io.countctl.worker.WorkerConfig;
+import io.countctl.worker.merge.RegionMergeConfig;
+import io.countctl.worker.merge.RegionMerger;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,12 +19,18 @@ import java.util.Map;
 
 /**
  * Everything {@code countctl dev} runs, started in dependency order and stopped in reverse:
- * Redis and Kafka first; then (unless infra-only) the downtime handler, the workers and the edge.
+ * Redis and Kafka first; then (unless infra-only) the region-merge role when there are peers, the
+ * downtime handler, the workers and the edge.
  */
 final class DevPlatform implements AutoCloseable {
   /** What to start. */
   record Options(Path dataDir, int port, AckMode ackMode, long flushMs, int workers, int partitions, String cluster,
-      boolean infraOnly) {}
+      boolean infraOnly, String region, int mergePort, String peers) {
+    Options(Path dataDir, int port, AckMode ackMode, long flushMs, int workers, int partitions, String cluster,
+        boolean infraOnly) {
+      this(dataDir, port, ackMode, flushMs, workers, partitions, cluster, infraOnly, "local", 0, "");
+    }
+  }
 
   private final Options options;
   private final PrintStream log;
@@ -31,6 +39,7 @@ final class DevPlatform implements AutoCloseable {
   private DowntimeHandler downtime;
   private final List<Worker> workers = new ArrayList<>();
   private EdgeNode edge;
+  private RegionMerger merger;
 
   DevPlatform(Options options, PrintStream log) {
     this.options = options;
@@ -49,7 +58,18 @@ final class DevPlatform implements AutoCloseable {
         Settings.CLUSTER, options.cluster(),
         Settings.KAFKA_BOOTSTRAP, kafka.bootstrap(),
         Settings.REDIS_URL, redis.url().toString(),
+        Settings.REGION, options.region(),
         "COUNT_PARTITIONS", Integer.toString(options.partitions())));
+    if (!options.peers().isBlank()) {
+      // Before the workers: the change log is switched on first, so no commit goes unlogged.
+      Map<String, String> own = new HashMap<>(Map.of(
+          "COUNT_MERGE_PORT", Integer.toString(options.mergePort()), Settings.PEERS, options.peers()));
+      String secret = System.getenv("COUNT_PEER_SECRET"); // else loopback peers only
+      if (secret != null) {
+        own.put("COUNT_PEER_SECRET", secret);
+      }
+      step("region-merge", () -> merger = RegionMerger.start(RegionMergeConfig.from(settings(common, own))));
+    }
     step("downtime handler", () -> downtime = DowntimeHandler.start(DowntimeConfig.from(settings(common, Map.of(
         Settings.HTTP_PORT, "0", "COUNT_POD_WATCH", "false")))));
     common.put(Settings.DOWNTIME_URL, "http://127.0.0.1:" + downtime.port());
@@ -110,6 +130,11 @@ final class DevPlatform implements AutoCloseable {
     return downtime;
   }
 
+  /** The region-merge role, or null without peers. */
+  RegionMerger merger() {
+    return merger;
+  }
+
   /** Stops what runs, newest first: the edge flushes what it accepted before Kafka goes. */
   @Override
   public void close() {
@@ -118,6 +143,7 @@ final class DevPlatform implements AutoCloseable {
       stop("worker " + i, workers.get(i));
     }
     stop("downtime handler", downtime);
+    stop("region-merge", merger);
     stop("Kafka", kafka);
     stop("Redis", redis);
   }

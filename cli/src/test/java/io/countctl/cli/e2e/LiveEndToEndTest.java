@@ -38,6 +38,11 @@ class LiveEndToEndTest {
   static final List<EdgeNode> edges = new ArrayList<>();
   static final List<Worker> workers = new ArrayList<>();
   static final HttpClient http = HttpClient.newHttpClient();
+  /**
+   * Where SSE streams are read: their own threads. (With plain thenAccept a response that is already
+   * there when the callback is attached is read on the test thread, forever.)
+   */
+  static final java.util.concurrent.Executor READERS = command -> Thread.ofVirtual().start(command);
 
   @BeforeAll
   static void start() {
@@ -74,11 +79,11 @@ class LiveEndToEndTest {
   static BlockingQueue<JsonObject> watch(EdgeNode edge, String query) {
     BlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
     http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.port() + query)).GET().build(),
-        HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> {
+        HttpResponse.BodyHandlers.ofLines()).thenAcceptAsync(r -> {
           try (Stream<String> lines = r.body()) {
             lines.filter(l -> l.startsWith("data: ")).forEach(l -> events.add(new JsonObject(l.substring(6))));
           }
-        });
+        }, READERS);
     return events;
   }
 
@@ -153,11 +158,11 @@ class LiveEndToEndTest {
     long start = System.nanoTime();
     BlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
     http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edges.get(0).port() + "/v1/resume/likes/stream"))
-        .header("Last-Event-ID", "12345").GET().build(), HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> {
+        .header("Last-Event-ID", "12345").GET().build(), HttpResponse.BodyHandlers.ofLines()).thenAcceptAsync(r -> {
           try (Stream<String> lines = r.body()) {
             lines.filter(l -> l.startsWith("data: ")).forEach(l -> events.add(new JsonObject(l.substring(6))));
           }
-        });
+        }, READERS);
     long ms = awaitCount(events, "resume", 7, start, 5_000);
     assertTrue(ms < 5_000);
   }

@@ -62,8 +62,9 @@ public final class CounterStore implements AutoCloseable {
     call(Jedis::ping);
   }
 
+  /** A counter: this region's state and the other regions' entries, read in one MULTI. */
   public StoredCounter read(CounterKey key) {
-    return call(j -> toStored(j.hmget(keys.counter(key), "p", "n", "t", "v")));
+    return snapshot(List.of(key)).counters().get(key);
   }
 
   /** Reads counters and every partition's applied offset in one MULTI, a consistent snapshot. */
@@ -71,13 +72,15 @@ public final class CounterStore implements AutoCloseable {
     return call(j -> {
       Transaction tx = j.multi();
       Map<CounterKey, Response<List<String>>> replies = new LinkedHashMap<>();
+      Map<CounterKey, Response<Map<String, String>>> remote = new HashMap<>();
       for (CounterKey k : counters) {
         replies.put(k, tx.hmget(keys.counter(k), "p", "n", "t", "v"));
+        remote.put(k, tx.hgetAll(keys.remote(k)));
       }
       Response<Map<String, String>> offsets = tx.hgetAll(keys.offsets());
       tx.exec();
       Map<CounterKey, StoredCounter> values = new HashMap<>();
-      replies.forEach((k, r) -> values.put(k, toStored(r.get())));
+      replies.forEach((k, r) -> values.put(k, toStored(r.get(), RegionEntries.parse(k, remote.get(k).get()))));
       return new StoreSnapshot(values, parseOffsets(offsets.get()));
     });
   }
@@ -146,7 +149,8 @@ public final class CounterStore implements AutoCloseable {
       args.add(Long.toString(d.p()));
       args.add(Long.toString(d.n()));
     });
-    List<String> keyList = List.of(keys.offsets(), keys.highWaterMarks(commit.partition()));
+    List<String> keyList = List.of(keys.offsets(), keys.highWaterMarks(commit.partition()),
+        keys.changeLog(), keys.changeSeq());
     // A retry after a dropped connection is safe: if the first attempt was applied, the offset
     // check answers Fenced with the stored offset equal to nextOffset.
     List<?> reply = (List<?>) call(j -> evalApply(j, keyList, args));
@@ -183,7 +187,7 @@ public final class CounterStore implements AutoCloseable {
    * Runs {@code op} on a pooled connection, once more on a fresh connection if the first one turns
    * out dead (after a Redis restart every pooled connection is).
    */
-  private <T> T call(Function<Jedis, T> op) {
+  <T> T call(Function<Jedis, T> op) {
     try (Jedis j = pool.getResource()) {
       return op.apply(j);
     } catch (JedisConnectionException first) {
@@ -198,11 +202,12 @@ public final class CounterStore implements AutoCloseable {
     pool.close();
   }
 
-  private static StoredCounter toStored(List<String> pnt) {
-    if (pnt.get(0) == null && pnt.get(1) == null) {
+  private static StoredCounter toStored(List<String> pntv, Map<String, RegionEntry> remote) {
+    if (pntv.get(0) == null && pntv.get(1) == null && pntv.get(3) == null && remote.isEmpty()) {
       return StoredCounter.NEVER_WRITTEN;
     }
-    return new StoredCounter(new PnCounter(parse(pnt.get(0)), parse(pnt.get(1))), parse(pnt.get(2)), parse(pnt.get(3)));
+    // p and n may be missing while v and remote entries exist: a counter written only in other regions
+    return new StoredCounter(new PnCounter(parse(pntv.get(0)), parse(pntv.get(1))), parse(pntv.get(2)), parse(pntv.get(3)), remote);
   }
 
   private static long parse(String s) {
@@ -219,7 +224,7 @@ public final class CounterStore implements AutoCloseable {
     return out;
   }
 
-  private static String loadScript(String name) {
+  static String loadScript(String name) {
     try (InputStream in = CounterStore.class.getResourceAsStream(name)) {
       if (in == null) {
         throw new IllegalStateException("missing script " + name);

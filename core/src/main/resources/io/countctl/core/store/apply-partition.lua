@@ -5,6 +5,7 @@
 --
 -- KEYS[1] offsets hash (partition -> next offset to read)
 -- KEYS[2] high-water marks hash of this partition (edge id -> "epoch:seq")
+-- KEYS[3] region change log (sorted set counter -> sequence)  KEYS[4] its sequence (see below)
 -- ARGV[1] partition  ARGV[2] expected next offset ('' when none stored)  ARGV[3] new next offset
 -- ARGV[4] now (ms)   ARGV[5] counter key prefix   ARGV[6] number of marks
 -- ARGV[7] number of keyed writes  ARGV[8] idempotency token prefix  ARGV[9] token TTL (s)
@@ -43,6 +44,14 @@ end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 for i = 10, firstKeyed - 1, 2 do
   redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
+end
+-- Region path: once the region-merge role has switched the change log on (KEYS[4] exists), each
+-- counter this commit touches gets a new sequence number in the log, atomically with its change,
+-- so the role finds what changed without scanning and never misses a change.
+if redis.call('EXISTS', KEYS[4]) == 1 then
+  for i = firstDelta, #ARGV, 3 do
+    redis.call('ZADD', KEYS[3], redis.call('INCR', KEYS[4]), ARGV[i])
+  end
 end
 -- A keyed write counts only if its token was not counted before (within the TTL).
 local duplicates = 0

@@ -59,6 +59,7 @@ public final class EdgeRoutes {
     router.post("/v1/batch").handler(body).handler(guard(this::batch));
     router.put("/v1/:id/:counter").handler(body).handler(guard(this::put));
     router.get("/v1/:id/:counter").handler(guard(this::get));
+    router.get("/v1/:id/:counter/regions").handler(guard(this::regions));
 
     router.errorHandler(404, ctx -> ErrorReply.send(ctx, 404, "not_found",
         "no route " + ctx.request().method() + " " + ctx.request().path()));
@@ -87,17 +88,68 @@ public final class EdgeRoutes {
   private void put(RoutingContext ctx) {
     WriteRequest w = WriteRequest.parse(ctx.pathParam("id"), ctx.pathParam("counter"), ctx.body().buffer(),
         ctx.request().getHeader("Idempotency-Key"));
-    whenDone(ctx, writes.write(w), () -> answerCount(ctx, w.key(), true));
+    whenDone(ctx, writes.write(w), () -> answerCount(ctx, w.key(), true, false));
   }
 
   private void get(RoutingContext ctx) {
-    CounterKey key;
+    CounterKey key = key(ctx);
+    String scope = ctx.request().getParam("scope", "global");
+    if (!scope.equals("global") && !scope.equals("region")) {
+      throw new BadRequest("invalid_scope", "scope is global (every region, the default) or region (this region only)");
+    }
+    answerCount(ctx, key, false, scope.equals("region"));
+  }
+
+  private static CounterKey key(RoutingContext ctx) {
     try {
-      key = new CounterKey(ctx.pathParam("id"), ctx.pathParam("counter"));
+      return new CounterKey(ctx.pathParam("id"), ctx.pathParam("counter"));
     } catch (IllegalArgumentException e) {
       throw new BadRequest("invalid_key", e.getMessage());
     }
-    answerCount(ctx, key, false);
+  }
+
+  /**
+   * {@code GET /v1/{id}/{counter}/regions}: each region's count of the counter (this region's as
+   * this edge sees it, the others' as last merged) and when each was last heard from.
+   */
+  private void regions(RoutingContext ctx) {
+    CounterKey key = key(ctx);
+    CompletableFuture<TotalsCache.Entry> entry = cache.fresh(key);
+    CompletableFuture<java.util.Map<String, Long>> heard = cache.lastHeard();
+    Context loop = Vertx.currentContext();
+    CompletableFuture.allOf(entry, heard).whenComplete((v, error) -> loop.runOnContext(x -> {
+      if (error != null) {
+        log.warn("reading {} from Redis failed: {}", key, error.toString());
+        ErrorReply.send(ctx, 503, "store_unavailable", "the counter store (Redis) cannot be read right now");
+        return;
+      }
+      TotalsCache.Entry e = entry.join();
+      CountView.Seen seen = view.seen(key, e);
+      java.util.Map<String, Long> lastHeard = heard.join();
+      java.util.TreeSet<String> names = new java.util.TreeSet<>(lastHeard.keySet());
+      names.addAll(e.stored().remote().keySet());
+      names.remove(config.region());
+      JsonArray list = new JsonArray();
+      long now = System.currentTimeMillis();
+      list.add(new JsonObject().put("region", config.region()).put("local", true)
+          .put("count", seen.count()).put("p", seen.state().p()).put("n", seen.state().n())
+          .put("updated_at", iso(seen.regionUpdatedAtMillis())).put("last_heard", iso(now)));
+      for (String r : names) {
+        io.countctl.core.store.RegionEntry re = e.stored().remote().get(r);
+        list.add(new JsonObject().put("region", r).put("local", false)
+            .put("count", re == null ? 0 : re.state().value())
+            .put("p", re == null ? 0 : re.state().p()).put("n", re == null ? 0 : re.state().n())
+            .put("updated_at", re == null ? null : iso(re.updatedAtMillis()))
+            .put("last_heard", lastHeard.containsKey(r) ? iso(lastHeard.get(r)) : null));
+      }
+      ctx.response().putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("id", key.id()).put("counter", key.counter()).put("count", seen.globalCount())
+              .put("regions", list).encode());
+    }));
+  }
+
+  private static String iso(long millis) {
+    return millis == 0 ? null : Instant.ofEpochMilli(millis).toString();
   }
 
   private void batch(RoutingContext ctx) {
@@ -131,14 +183,16 @@ public final class EdgeRoutes {
     }));
   }
 
-  private void answerCount(RoutingContext ctx, CounterKey key, boolean justWritten) {
+  /** Answers the global count, or with {@code regionOnly} this region's. */
+  private void answerCount(RoutingContext ctx, CounterKey key, boolean justWritten, boolean regionOnly) {
     CompletableFuture<TotalsCache.Entry> entry = cache.fresh(key);
     Runnable reply = () -> {
       CountView.Seen seen = view.seen(key, entry.join());
-      long updated = justWritten || seen.hasLocal() ? System.currentTimeMillis() : seen.storedUpdatedAtMillis();
+      long stored = regionOnly ? seen.regionUpdatedAtMillis() : seen.storedUpdatedAtMillis();
+      long updated = justWritten || seen.hasLocal() ? System.currentTimeMillis() : stored;
       ctx.response().putHeader("Content-Type", "application/json")
           .end(new JsonObject()
-              .put("count", seen.count())
+              .put("count", regionOnly ? seen.count() : seen.globalCount())
               .put("updated_at", updated == 0 ? null : Instant.ofEpochMilli(updated).toString())
               .encode());
     };

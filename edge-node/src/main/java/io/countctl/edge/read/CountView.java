@@ -40,15 +40,30 @@ public final class CountView {
         break;
       }
     }
-    return new Seen(entry.stored().state().plus(local), entry.stored().updatedAtMillis(), !local.isZero());
+    return new Seen(entry.stored().state().plus(local), entry.stored().globalUpdatedAtMillis(), !local.isZero(),
+        entry.stored().remoteCount(), entry.stored().updatedAtMillis());
   }
 
   /**
+   * @param state this region's state as this edge sees it (stored, in-flight, pending)
+   * @param storedUpdatedAtMillis newest stored change in any region
    * @param hasLocal whether part of the count is this edge's own not-yet-stored writes
+   * @param remoteCount Σ over the other regions of (P − N), as last heard
+   * @param regionUpdatedAtMillis newest stored change in this region
    */
-  public record Seen(PnCounter state, long storedUpdatedAtMillis, boolean hasLocal) {
+  public record Seen(PnCounter state, long storedUpdatedAtMillis, boolean hasLocal, long remoteCount,
+      long regionUpdatedAtMillis) {
+    /**
+     * This region's count ({@code ?scope=region}). The live path streams this one until remote
+     * changes reach it too, so a stream's first value and its updates agree.
+     */
     public long count() {
       return state.value();
+    }
+
+    /** The global count: Σ over every region (what {@code GET} answers). */
+    public long globalCount() {
+      return state.value() + remoteCount;
     }
   }
 }

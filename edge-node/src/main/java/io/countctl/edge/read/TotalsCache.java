@@ -2,6 +2,7 @@ package io.countctl.edge.read;
 
 import io.countctl.core.key.CounterKey;
 import io.countctl.core.store.CounterStore;
+import io.countctl.core.store.RegionStore;
 import io.countctl.core.store.StoreSnapshot;
 import io.countctl.core.store.StoredCounter;
 import io.countctl.edge.ingest.InFlightBatches;
@@ -13,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 
 /**
- * The edge's cache of region totals from Redis. An entry is served only while younger than the
+ * The edge's cache of counters from Redis: this region's total and the other regions' entries. An entry is served only while younger than the
  * time-to-live; then one load (shared by every request that needs it) reads the counter and all
  * partitions' applied offsets in one transaction, which tells the read path exactly which of this
  * edge's flushed batches the total already contains.
@@ -70,6 +71,11 @@ public final class TotalsCache {
       mine.completeExceptionally(rejected);
     }
     return mine;
+  }
+
+  /** When each other region was last heard from (its clock, ms); read from Redis off the loop. */
+  public CompletableFuture<Map<String, Long>> lastHeard() {
+    return CompletableFuture.supplyAsync(() -> new RegionStore(store).heard(), blocking);
   }
 
   private void load(CounterKey key, CompletableFuture<Entry> result) {

@@ -1,0 +1,28 @@
+package io.countctl.core.store;
+
+import java.util.List;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+/** A Lua script run by its SHA, loaded again when Redis has forgotten it (restart, flush). */
+final class LuaScript {
+  private final String source;
+  private volatile String sha;
+
+  LuaScript(String resource) {
+    this.source = CounterStore.loadScript(resource);
+  }
+
+  Object eval(Jedis j, List<String> keys, List<String> args) {
+    String s = sha;
+    if (s != null) {
+      try {
+        return j.evalsha(s, keys, args);
+      } catch (JedisNoScriptException e) {
+        // load again below
+      }
+    }
+    sha = j.scriptLoad(source);
+    return j.evalsha(sha, keys, args);
+  }
+}

@@ -1,0 +1,113 @@
+package io.countctl.worker.merge;
+
+import io.countctl.core.ops.ErrorReply;
+import io.countctl.core.store.RegionStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /v1/merge}: where peers deliver shipments. Authenticated by the shared secret in
+ * {@code X-Count-Secret} (constant-time compare) or, with no secret configured, loopback peers only;
+ * checked whole before anything is merged; merged on a virtual thread, never on the event loop.
+ * A 200 is the acknowledgement the sender moves its position on.
+ */
+final class MergeEndpoint {
+  private static final Logger log = LoggerFactory.getLogger(MergeEndpoint.class);
+  static final String PATH = "/v1/merge";
+  static final String SECRET_HEADER = "X-Count-Secret";
+
+  private final String region;
+  private final byte[] secret;
+  private final RegionStore store;
+  private final ExecutorService blocking;
+  private final int maxBodyBytes;
+  private final MeterRegistry metrics;
+  private final Counter received;
+  private final Counter merged;
+
+  MergeEndpoint(String region, String secret, RegionStore store, ExecutorService blocking, int maxBodyBytes,
+      MeterRegistry metrics) {
+    this.region = region;
+    this.secret = secret.getBytes(StandardCharsets.UTF_8);
+    this.store = store;
+    this.blocking = blocking;
+    this.maxBodyBytes = maxBodyBytes;
+    this.metrics = metrics;
+    this.received = metrics.counter("count_merge_entries_received_total");
+    this.merged = metrics.counter("count_merge_entries_merged_total");
+  }
+
+  void mount(Router router) {
+    // Vert.x wants the body handler first; the body is bounded, and nothing is read from it unless authorized.
+    router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
+        .handler(this::authorize)
+        .handler(this::merge);
+  }
+
+  private void authorize(RoutingContext ctx) {
+    boolean ok;
+    if (secret.length == 0) {
+      ok = isLoopback(ctx.request().remoteAddress().host());
+    } else {
+      String given = ctx.request().getHeader(SECRET_HEADER);
+      ok = given != null && MessageDigest.isEqual(secret, given.getBytes(StandardCharsets.UTF_8));
+    }
+    if (ok) {
+      ctx.next();
+    } else {
+      refused("unauthorized");
+      ErrorReply.send(ctx, 401, "unauthorized", secret.length == 0
+          ? "no peer secret is configured here, so only loopback peers are accepted"
+          : "send the shared peer secret in " + SECRET_HEADER);
+    }
+  }
+
+  private void merge(RoutingContext ctx) {
+    Shipment s;
+    try {
+      s = ShipmentCodec.decode(ctx.body().buffer(), region);
+    } catch (ShipmentCodec.Refused e) {
+      refused(e.code());
+      ErrorReply.send(ctx, 400, e.code(), e.getMessage());
+      return;
+    }
+    Context loop = Vertx.currentContext();
+    blocking.execute(() -> {
+      try {
+        int changed = store.merge(s.entries(), s.heard()); // the sender stamps its own time in heard
+        received.increment(s.entries().size());
+        merged.increment(changed);
+        loop.runOnContext(x -> ctx.response().putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("region", region).put("merged", changed).encode()));
+      } catch (RuntimeException e) {
+        log.warn("merging a shipment from {} failed: {}", s.from(), e.toString());
+        loop.runOnContext(x -> ErrorReply.send(ctx, 503, "store_unavailable", "this region's Redis cannot be written now"));
+      }
+    });
+  }
+
+  private void refused(String reason) {
+    metrics.counter("count_merge_refused_total", "reason", reason).increment();
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return host != null && InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+}

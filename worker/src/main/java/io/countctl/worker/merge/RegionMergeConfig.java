@@ -1,0 +1,107 @@
+package io.countctl.worker.merge;
+
+import io.countctl.core.config.ConfigException;
+import io.countctl.core.config.Settings;
+import io.countctl.core.store.RegionEntry;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Everything the region-merge role ({@code COUNT_ROLE=region-merge}) is configured with, parsed in
+ * {@link #from}.
+ *
+ * <table>
+ *   <tr><th>setting</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>COUNT_CLUSTER</td><td>count</td><td>key prefix, as for the other components</td></tr>
+ *   <tr><td>COUNT_REGION</td><td>local</td><td>this region; its entries travel under this name</td></tr>
+ *   <tr><td>COUNT_REDIS_URL</td><td>required</td><td>this region's Redis</td></tr>
+ *   <tr><td>COUNT_MERGE_PORT</td><td>COUNT_HTTP_PORT, else 8080</td><td>where peers send state; health and metrics too</td></tr>
+ *   <tr><td>COUNT_PEERS</td><td>none</td><td>{@code region=url,…}: the peers' region-merge endpoints</td></tr>
+ *   <tr><td>COUNT_PEER_SECRET</td><td>COUNT_INTERNAL_SECRET</td><td>shared by all regions; sent and required in
+ *       {@code X-Count-Secret}. Without one, only loopback peers are accepted</td></tr>
+ *   <tr><td>COUNT_MERGE_INTERVAL_MS</td><td>100</td><td>how often an idle shipper looks for changes</td></tr>
+ *   <tr><td>COUNT_MERGE_HEARTBEAT_MS</td><td>1000</td><td>an empty shipment at least this often (last-heard times)</td></tr>
+ *   <tr><td>COUNT_MERGE_BATCH</td><td>1000</td><td>most changed counters per shipment</td></tr>
+ *   <tr><td>COUNT_MERGE_LOG_MAX</td><td>1000000</td><td>change-log entries kept for a peer that is away; beyond,
+ *       the peer catches up by a full scan</td></tr>
+ * </table>
+ */
+public record RegionMergeConfig(
+    String cluster,
+    String region,
+    URI redisUrl,
+    int port,
+    List<Peer> peers,
+    String secret,
+    Duration interval,
+    Duration heartbeat,
+    int batch,
+    long logMax,
+    int maxBodyBytes) {
+
+  public RegionMergeConfig {
+    peers = List.copyOf(peers);
+  }
+
+  public static RegionMergeConfig from(Settings s) {
+    String region = s.string(Settings.REGION, "local");
+    if (!RegionEntry.validRegion(region)) {
+      throw new ConfigException(Settings.REGION + "=" + region + " is not a valid region name (lower-case letters, digits, '-')");
+    }
+    int httpPort = s.integer(Settings.HTTP_PORT, 8080, 0, 65535);
+    return new RegionMergeConfig(
+        s.cluster(),
+        region,
+        s.redisUrl(),
+        s.integer("COUNT_MERGE_PORT", httpPort, 0, 65535),
+        peers(s.string(Settings.PEERS, ""), region),
+        s.string("COUNT_PEER_SECRET", s.string("COUNT_INTERNAL_SECRET", "")),
+        s.millis("COUNT_MERGE_INTERVAL_MS", 100, 1, 60_000),
+        s.millis("COUNT_MERGE_HEARTBEAT_MS", 1_000, 10, 600_000),
+        s.integer("COUNT_MERGE_BATCH", 1_000, 1, 100_000),
+        s.number("COUNT_MERGE_LOG_MAX", 1_000_000, 1, Long.MAX_VALUE),
+        s.integer("COUNT_MERGE_MAX_BODY_BYTES", 16 << 20, 1024, Integer.MAX_VALUE));
+  }
+
+  /** {@code us=http://host:port,ap=https://…}; a peer named like this region is refused. */
+  static List<Peer> peers(String text, String ownRegion) {
+    List<Peer> out = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (String part : text.split(",")) {
+      String p = part.trim();
+      if (p.isEmpty()) {
+        continue;
+      }
+      int eq = p.indexOf('=');
+      if (eq <= 0) {
+        throw new ConfigException(Settings.PEERS + ": expected region=url, got '" + p + "'");
+      }
+      String name = p.substring(0, eq).trim();
+      String url = p.substring(eq + 1).trim();
+      if (!RegionEntry.validRegion(name)) {
+        throw new ConfigException(Settings.PEERS + ": '" + name + "' is not a valid region name");
+      }
+      if (name.equals(ownRegion)) {
+        throw new ConfigException(Settings.PEERS + ": peer '" + name + "' has this region's own name");
+      }
+      if (!names.add(name)) {
+        throw new ConfigException(Settings.PEERS + ": region '" + name + "' is listed twice");
+      }
+      URI uri;
+      try {
+        uri = URI.create(url);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(Settings.PEERS + ": bad URL for " + name + ": " + url);
+      }
+      if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
+        throw new ConfigException(Settings.PEERS + ": URL for " + name + " must be http(s)://host[:port], got " + url);
+      }
+      out.add(new Peer(name, uri));
+    }
+    return out;
+  }
+}
