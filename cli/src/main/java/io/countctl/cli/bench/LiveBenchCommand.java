@@ -72,6 +72,10 @@ public final class LiveBenchCommand implements Callable<Integer> {
     // Per counter: the send time of the write that made each count (writes are +1, so count k is the k-th).
     ConcurrentHashMap<Integer, ConcurrentHashMap<Long, Long>> sentAt = new ConcurrentHashMap<>();
     Recorder latency = new Recorder(TimeUnit.SECONDS.toMicros(60), 3);
+    // The same from the write's acknowledgement (durable: it is in Kafka), which leaves out time a
+    // write spent queued in this load generator before it was sent.
+    ConcurrentHashMap<Integer, ConcurrentHashMap<Long, Long>> ackedAt = new ConcurrentHashMap<>();
+    Recorder ackLatency = new Recorder(TimeUnit.SECONDS.toMicros(60), 3);
     AtomicInteger open = new AtomicInteger();
     AtomicLong events = new AtomicLong();
     AtomicInteger failures = new AtomicInteger();
@@ -118,6 +122,10 @@ public final class LiveBenchCommand implements Callable<Integer> {
                 if (sent != null) {
                   latency.recordValue(Math.max(1, TimeUnit.NANOSECONDS.toMicros(now - sent)));
                 }
+                Long ack = ackedAt.getOrDefault(counter, new ConcurrentHashMap<>()).get(count);
+                if (ack != null) {
+                  ackLatency.recordValue(Math.max(1, TimeUnit.NANOSECONDS.toMicros(now - ack)));
+                }
               }
             }
           } catch (Exception e) {
@@ -160,6 +168,7 @@ public final class LiveBenchCommand implements Callable<Integer> {
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"action\":\"increment\"}")).build(), HttpResponse.BodyHandlers.discarding());
             if (r.statusCode() == 200) {
               acked.incrementAndGet(counter);
+              ackedAt.computeIfAbsent(counter, k -> new ConcurrentHashMap<>()).put(count, System.nanoTime());
             }
             return null;
           });
@@ -198,6 +207,7 @@ public final class LiveBenchCommand implements Callable<Integer> {
       }
       long settledMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - writesDone);
       Histogram h = latency.getIntervalHistogram();
+      Histogram ackH = ackLatency.getIntervalHistogram();
       JsonObject report = new JsonObject()
           .put("connections_requested", connections)
           .put("connections_held", held)
@@ -209,6 +219,8 @@ public final class LiveBenchCommand implements Callable<Integer> {
           .put("latency_p50_ms", h.getValueAtPercentile(50) / 1000.0)
           .put("latency_p99_ms", h.getValueAtPercentile(99) / 1000.0)
           .put("latency_max_ms", h.getMaxValue() / 1000.0)
+          .put("ack_to_event_p50_ms", ackH.getValueAtPercentile(50) / 1000.0)
+          .put("ack_to_event_p99_ms", ackH.getValueAtPercentile(99) / 1000.0)
           .put("backward_steps", backward.get())
           .put("streams", streams(lastShown))
           .put("stale_streams", stale)
