@@ -95,7 +95,7 @@ public final class CounterStore implements AutoCloseable {
     }
     StoreSnapshot snap = snapshot(counters);
     List<TotalChange> out = new ArrayList<>(counters.size());
-    snap.counters().forEach((k, c) -> out.add(new TotalChange(k, c.state(), c.updatedAtMillis(), c.version())));
+    snap.counters().forEach((k, c) -> out.add(c.totalChange(k)));
     return out;
   }
 
@@ -129,6 +129,7 @@ public final class CounterStore implements AutoCloseable {
     args.add(Integer.toString(commit.keyed().size()));
     args.add(keys.idempotencyPrefix());
     args.add(Long.toString(idempotencyTtlSeconds));
+    args.add(keys.remotePrefix());
     commit.marks().forEach((edge, id) -> {
       args.add(edge);
       args.add(id.mark());
@@ -164,8 +165,12 @@ public final class CounterStore implements AutoCloseable {
     }
     List<TotalChange> totals = new ArrayList<>(order.size());
     for (int i = 0; i < order.size(); i++) {
-      PnCounter state = new PnCounter(Long.parseLong(str(reply.get(1 + 3 * i))), Long.parseLong(str(reply.get(2 + 3 * i))));
-      totals.add(new TotalChange(order.get(i), state, commit.nowMillis(), Long.parseLong(str(reply.get(3 + 3 * i)))));
+      CounterKey key = order.get(i);
+      PnCounter state = new PnCounter(Long.parseLong(str(reply.get(1 + 4 * i))), Long.parseLong(str(reply.get(2 + 4 * i))));
+      long version = Long.parseLong(str(reply.get(3 + 4 * i)));
+      StoredCounter stored = new StoredCounter(state, commit.nowMillis(), version,
+          RegionEntries.parse(key, fieldPairs((List<?>) reply.get(4 + 4 * i))));
+      totals.add(stored.totalChange(key));
     }
     return new CommitResult.Applied(totals, ((Long) reply.get(reply.size() - 1)).intValue());
   }
@@ -208,6 +213,15 @@ public final class CounterStore implements AutoCloseable {
     }
     // p and n may be missing while v and remote entries exist: a counter written only in other regions
     return new StoredCounter(new PnCounter(parse(pntv.get(0)), parse(pntv.get(1))), parse(pntv.get(2)), parse(pntv.get(3)), remote);
+  }
+
+  /** An HGETALL reply returned from a script: field, value, field, value, … */
+  private static Map<String, String> fieldPairs(List<?> flat) {
+    Map<String, String> out = new HashMap<>();
+    for (int i = 0; i + 1 < flat.size(); i += 2) {
+      out.put(str(flat.get(i)), str(flat.get(i + 1)));
+    }
+    return out;
   }
 
   private static long parse(String s) {

@@ -28,6 +28,13 @@ public final class RegionStore {
   /** A counter in the change log and the sequence number of its newest change. */
   public record Change(CounterKey key, long seq) {}
 
+  /** What a merge changed: how many entries grew, and the counters whose value changed. */
+  public record Merged(int entries, List<CounterKey> counters) {
+    public Merged {
+      counters = List.copyOf(counters);
+    }
+  }
+
   /** One page of a full scan: the counters found and the cursor to go on with ("0": done). */
   public record ScanPage(String cursor, Set<CounterKey> keys) {}
 
@@ -49,12 +56,14 @@ public final class RegionStore {
 
   /**
    * Max-merges entries of other regions; {@code heard} (region → ms) raises last-heard times.
-   * The caller has checked every entry: valid region, not this region. Returns how many changed.
+   * The caller has checked every entry: valid region, not this region. Every counter whose value
+   * changed gets a new version, in the same script (see {@code merge-regions.lua}).
    */
-  public int merge(Collection<RegionEntry> entries, Map<String, Long> heard) {
+  public Merged merge(Collection<RegionEntry> entries, Map<String, Long> heard) {
     List<String> args = new ArrayList<>(2 + 2 * heard.size() + 5 * entries.size());
     args.add(keys.remotePrefix());
     args.add(Integer.toString(heard.size()));
+    args.add(keys.counterPrefix());
     heard.forEach((region, ms) -> {
       args.add(region);
       args.add(Long.toString(ms));
@@ -67,7 +76,12 @@ public final class RegionStore {
       args.add(Long.toString(e.updatedAtMillis()));
     }
     List<String> keyList = List.of(keys.changeLog(), keys.changeSeq(), keys.heard());
-    return ((Long) store.call(j -> MERGE.eval(j, keyList, args))).intValue();
+    List<?> reply = (List<?>) store.call(j -> MERGE.eval(j, keyList, args));
+    List<CounterKey> counters = new ArrayList<>(reply.size() - 1);
+    for (Object k : reply.subList(1, reply.size())) {
+      counters.add(CounterKey.parse(k instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(k)));
+    }
+    return new Merged(((Long) reply.get(0)).intValue(), counters);
   }
 
   /** Counters whose newest change has a sequence above {@code after}, oldest first. */

@@ -1,6 +1,8 @@
 package io.countctl.core.store;
 
 import io.countctl.core.counter.PnCounter;
+import io.countctl.core.key.CounterKey;
+import io.countctl.core.totals.TotalChange;
 import java.util.Map;
 
 /**
@@ -42,6 +44,34 @@ public record StoredCounter(PnCounter state, long updatedAtMillis, long version,
   /** The global count: Σ over every region of (P − N). */
   public long globalCount() {
     return count() + remoteCount();
+  }
+
+  /**
+   * Σ over every region of P and of N: the global state as one PN pair, whose value is
+   * {@link #globalCount}. Should the summed parts pass 2^63 − 1 (several regions near the limit),
+   * the pair is the net count alone.
+   */
+  public PnCounter globalState() {
+    if (remote.isEmpty()) {
+      return state;
+    }
+    try {
+      long p = state.p();
+      long n = state.n();
+      for (RegionEntry e : remote.values()) {
+        p = Math.addExact(p, e.state().p());
+        n = Math.addExact(n, e.state().n());
+      }
+      return new PnCounter(p, n);
+    } catch (ArithmeticException tooLarge) {
+      long v = globalCount();
+      return v >= 0 ? new PnCounter(v, 0) : new PnCounter(0, -v);
+    }
+  }
+
+  /** What live readers get: the global state with this counter's version. */
+  public TotalChange totalChange(CounterKey key) {
+    return new TotalChange(key, globalState(), globalUpdatedAtMillis(), version);
   }
 
   /** The newest change in any region. */

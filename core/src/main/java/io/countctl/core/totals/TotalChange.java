@@ -5,7 +5,8 @@ import io.countctl.core.key.CounterKey;
 
 /**
  * A record on {@code <cluster>.totals} (keyed by {@link CounterKey#toString()}): a counter's
- * region state right after a worker committed a change to it. {@code version} is the counter's
+ * global state (Σ over regions of P and of N; with one region, that region's) right after a
+ * worker committed a change to it or the region-merge role merged one from a peer. {@code version} is the counter's
  * version in Redis at that state (bumped atomically with every change of the value, by whichever
  * role writes it), so readers can tell a newer state from an older one arriving late.
  */

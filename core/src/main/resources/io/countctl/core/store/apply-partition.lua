@@ -9,11 +9,13 @@
 -- ARGV[1] partition  ARGV[2] expected next offset ('' when none stored)  ARGV[3] new next offset
 -- ARGV[4] now (ms)   ARGV[5] counter key prefix   ARGV[6] number of marks
 -- ARGV[7] number of keyed writes  ARGV[8] idempotency token prefix  ARGV[9] token TTL (s)
+-- ARGV[10] prefix of other regions' entries (read back with the new state when regions are on)
 -- then marks as (edge, mark) pairs, then keyed writes as (token, counter key, p, n) quads, then
 -- deltas as (counter key, p, n) triples: one per counter touched, keyed writes' counters included.
 -- Returns {0, stored offset} when fenced, {2, counter key} on overflow, else
--- {1, p1, n1, v1, p2, n2, v2, ..., duplicates} with each delta counter's new parts and version as
--- strings (Lua numbers are doubles: strings keep 64-bit exact) and the number of keyed writes
+-- {1, p1, n1, v1, r1, p2, n2, v2, r2, ..., duplicates} with each delta counter's new parts and
+-- version as strings (Lua numbers are doubles: strings keep 64-bit exact), its other regions'
+-- entries (HGETALL of the remote hash, empty when regions are off) and the number of keyed writes
 -- skipped. The version field 'v' of a counter is bumped here with its value, in the same script,
 -- so live readers can order states of a counter (another writer of the value must bump it too).
 local stored = redis.call('HGET', KEYS[1], ARGV[1])
@@ -23,7 +25,7 @@ if stored ~= ARGV[2] then
 end
 local marks = tonumber(ARGV[6])
 local keyed = tonumber(ARGV[7])
-local firstKeyed = 10 + 2 * marks
+local firstKeyed = 11 + 2 * marks
 local firstDelta = firstKeyed + 4 * keyed
 local prefix = ARGV[5]
 -- Refuse rather than wrap or half-apply: check every sum before writing anything, counting each
@@ -42,13 +44,14 @@ for i = firstDelta, #ARGV, 3 do
   end
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
-for i = 10, firstKeyed - 1, 2 do
+for i = 11, firstKeyed - 1, 2 do
   redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
 end
 -- Region path: once the region-merge role has switched the change log on (KEYS[4] exists), each
 -- counter this commit touches gets a new sequence number in the log, atomically with its change,
 -- so the role finds what changed without scanning and never misses a change.
-if redis.call('EXISTS', KEYS[4]) == 1 then
+local regions = redis.call('EXISTS', KEYS[4]) == 1
+if regions then
   for i = firstDelta, #ARGV, 3 do
     redis.call('ZADD', KEYS[3], redis.call('INCR', KEYS[4]), ARGV[i])
   end
@@ -75,6 +78,8 @@ for i = firstDelta, #ARGV, 3 do
   out[#out + 1] = v[1] or '0'
   out[#out + 1] = v[2] or '0'
   out[#out + 1] = tostring(version)
+  -- with regions, the other regions' entries as of this same moment: the published state is global
+  out[#out + 1] = regions and redis.call('HGETALL', ARGV[10] .. ARGV[i]) or {}
 end
 out[#out + 1] = duplicates
 return out

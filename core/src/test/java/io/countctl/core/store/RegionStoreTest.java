@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.countctl.core.counter.PnCounter;
 import io.countctl.core.key.CounterKey;
+import io.countctl.core.totals.TotalChange;
 import io.countctl.testkit.RedisTestServer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -55,9 +56,9 @@ class RegionStoreTest {
     CounterKey k = CounterKey.parse("post-1/likes");
     s.apply(new PartitionCommit(0, OptionalLong.empty(), 1, Map.of(), Map.of(k, new PnCounter(10, 1)), 5));
 
-    assertEquals(2, r.merge(List.of(e("post-1/likes", "us", 7, 2, 100), e("post-1/likes", "ap", 3, 0, 90)), Map.of()));
-    assertEquals(0, r.merge(List.of(e("post-1/likes", "us", 6, 2, 200)), Map.of()), "stale: no change");
-    assertEquals(1, r.merge(List.of(e("post-1/likes", "us", 6, 4, 150)), Map.of()), "n grew, p did not");
+    assertEquals(2, r.merge(List.of(e("post-1/likes", "us", 7, 2, 100), e("post-1/likes", "ap", 3, 0, 90)), Map.of()).entries());
+    assertEquals(0, r.merge(List.of(e("post-1/likes", "us", 6, 2, 200)), Map.of()).entries(), "stale: no change");
+    assertEquals(1, r.merge(List.of(e("post-1/likes", "us", 6, 4, 150)), Map.of()).entries(), "n grew, p did not");
 
     StoredCounter c = s.read(k);
     assertEquals(9, c.count(), "this region's own entry is untouched by merges");
@@ -69,13 +70,39 @@ class RegionStoreTest {
   }
 
   @Test
+  void aMergeThatChangesAValueBumpsItsVersionAndCommitsPublishTheGlobalState() {
+    CounterStore s = fresh();
+    RegionStore r = new RegionStore(s);
+    r.enableChangeLog();
+    CounterKey k = CounterKey.parse("post-2/likes");
+
+    RegionStore.Merged m = r.merge(List.of(e("post-2/likes", "us", 5, 1, 100), e("post-2/likes", "ap", 2, 0, 100)), Map.of());
+    assertEquals(2, m.entries());
+    assertEquals(List.of(k), m.counters(), "each changed counter once");
+    StoredCounter merged = s.read(k);
+    assertTrue(merged.version() > 0, "a merged change is a new version of the counter");
+    assertEquals(6, merged.globalCount());
+    assertEquals(List.of(), r.merge(List.of(e("post-2/likes", "us", 5, 1, 200)), Map.of()).counters(), "nothing grew");
+    assertEquals(merged.version(), s.read(k).version(), "no new version when the value did not change");
+
+    CommitResult.Applied applied = (CommitResult.Applied) s.apply(
+        new PartitionCommit(0, OptionalLong.empty(), 1, Map.of(), Map.of(k, new PnCounter(10, 0)), 5));
+    TotalChange published = applied.totals().get(0);
+    assertEquals(new PnCounter(17, 1), published.state(), "a commit publishes the global state, other regions included");
+    assertTrue(published.version() > merged.version());
+    TotalChange current = s.currentTotals(List.of(k)).get(0);
+    assertEquals(published.state(), current.state());
+    assertEquals(published.version(), current.version());
+  }
+
+  @Test
   void partsBeyondTwoToThe53CompareExactly() {
     CounterStore s = fresh();
     RegionStore r = new RegionStore(s);
     long big = (1L << 53) + 1;
     r.merge(List.of(e("b/v", "us", big, 0, 1)), Map.of());
-    assertEquals(1, r.merge(List.of(e("b/v", "us", big + 1, 0, 2)), Map.of()), "a double could not tell these apart");
-    assertEquals(0, r.merge(List.of(e("b/v", "us", big, 0, 3)), Map.of()));
+    assertEquals(1, r.merge(List.of(e("b/v", "us", big + 1, 0, 2)), Map.of()).entries(), "a double could not tell these apart");
+    assertEquals(0, r.merge(List.of(e("b/v", "us", big, 0, 3)), Map.of()).entries());
     assertEquals(big + 1, s.read(CounterKey.parse("b/v")).remote().get("us").state().p());
   }
 

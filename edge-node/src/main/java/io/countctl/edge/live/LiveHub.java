@@ -152,7 +152,7 @@ public final class LiveHub implements AutoCloseable {
           return; // Redis unreachable: the stream gets the value with the next change or lease
         }
         CountView.Seen seen = view.seen(key, entry);
-        CountEvent current = new CountEvent(key, seen.count(), seen.storedUpdatedAtMillis(), entry.stored().version());
+        CountEvent current = new CountEvent(key, seen.globalCount(), seen.storedUpdatedAtMillis(), entry.stored().version());
         if (seen.hasLocal()) {
           provisional.add(key); // before delivering: pushed states queued after it must not overtake it
         } else if (!provisional.contains(key)) {
@@ -180,7 +180,7 @@ public final class LiveHub implements AutoCloseable {
     cache.reload(key).whenComplete((entry, error) -> {
       if (entry != null) {
         CountView.Seen seen = view.seen(key, entry);
-        CountEvent e = new CountEvent(key, seen.count(), seen.storedUpdatedAtMillis(), entry.stored().version());
+        CountEvent e = new CountEvent(key, seen.globalCount(), seen.storedUpdatedAtMillis(), entry.stored().version());
         if (!seen.hasLocal()) {
           provisional.remove(key);
           remember(e);

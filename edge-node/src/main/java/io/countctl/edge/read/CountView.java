@@ -53,15 +53,15 @@ public final class CountView {
    */
   public record Seen(PnCounter state, long storedUpdatedAtMillis, boolean hasLocal, long remoteCount,
       long regionUpdatedAtMillis) {
-    /**
-     * This region's count ({@code ?scope=region}). The live path streams this one until remote
-     * changes reach it too, so a stream's first value and its updates agree.
-     */
+    /** This region's count ({@code ?scope=region}). */
     public long count() {
       return state.value();
     }
 
-    /** The global count: Σ over every region (what {@code GET} answers). */
+    /**
+     * The global count: Σ over every region (what {@code GET} answers and live streams show; pushed
+     * updates carry the global state too, both from commits and from merges).
+     */
     public long globalCount() {
       return state.value() + remoteCount;
     }

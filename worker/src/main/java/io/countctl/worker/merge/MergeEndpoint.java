@@ -1,5 +1,6 @@
 package io.countctl.worker.merge;
 
+import io.countctl.core.key.CounterKey;
 import io.countctl.core.ops.ErrorReply;
 import io.countctl.core.store.RegionStore;
 import io.micrometer.core.instrument.Counter;
@@ -14,7 +15,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * {@code POST /v1/merge}: where peers deliver shipments. Authenticated by the shared secret in
  * {@code X-Count-Secret} (constant-time compare) or, with no secret configured, loopback peers only;
  * checked whole before anything is merged; merged on a virtual thread, never on the event loop.
- * A 200 is the acknowledgement the sender moves its position on.
+ * A 200 is the acknowledgement the sender moves its position on. The counters whose value a
+ * shipment changed are handed to {@code changed} (live updates) before the 200.
  */
 final class MergeEndpoint {
   private static final Logger log = LoggerFactory.getLogger(MergeEndpoint.class);
@@ -35,12 +39,14 @@ final class MergeEndpoint {
   private final ExecutorService blocking;
   private final int maxBodyBytes;
   private final MeterRegistry metrics;
+  private final Consumer<List<CounterKey>> changed;
   private final Counter received;
   private final Counter merged;
 
   MergeEndpoint(String region, String secret, RegionStore store, ExecutorService blocking, int maxBodyBytes,
-      MeterRegistry metrics) {
+      MeterRegistry metrics, Consumer<List<CounterKey>> changed) {
     this.region = region;
+    this.changed = changed;
     this.secret = secret.getBytes(StandardCharsets.UTF_8);
     this.store = store;
     this.blocking = blocking;
@@ -87,11 +93,14 @@ final class MergeEndpoint {
     Context loop = Vertx.currentContext();
     blocking.execute(() -> {
       try {
-        int changed = store.merge(s.entries(), s.heard()); // the sender stamps its own time in heard
+        RegionStore.Merged result = store.merge(s.entries(), s.heard()); // the sender stamps its own time in heard
         received.increment(s.entries().size());
-        merged.increment(changed);
+        merged.increment(result.entries());
+        if (!result.counters().isEmpty()) {
+          changed.accept(result.counters());
+        }
         loop.runOnContext(x -> ctx.response().putHeader("Content-Type", "application/json")
-            .end(new JsonObject().put("region", region).put("merged", changed).encode()));
+            .end(new JsonObject().put("region", region).put("merged", result.entries()).encode()));
       } catch (RuntimeException e) {
         log.warn("merging a shipment from {} failed: {}", s.from(), e.toString());
         loop.runOnContext(x -> ErrorReply.send(ctx, 503, "store_unavailable", "this region's Redis cannot be written now"));

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -19,6 +20,9 @@ import java.util.Set;
  *   <tr><td>COUNT_CLUSTER</td><td>count</td><td>key prefix, as for the other components</td></tr>
  *   <tr><td>COUNT_REGION</td><td>local</td><td>this region; its entries travel under this name</td></tr>
  *   <tr><td>COUNT_REDIS_URL</td><td>required</td><td>this region's Redis</td></tr>
+ *   <tr><td>COUNT_KAFKA_BOOTSTRAP</td><td>none</td><td>this region's Kafka: merged changes are published on
+ *       {@code <cluster>.totals} so live streams show them; without it, streams show them only with the
+ *       counter's next local change</td></tr>
  *   <tr><td>COUNT_MERGE_PORT</td><td>COUNT_HTTP_PORT, else 8080</td><td>where peers send state; health and metrics too</td></tr>
  *   <tr><td>COUNT_PEERS</td><td>none</td><td>{@code region=url,…}: the peers' region-merge endpoints</td></tr>
  *   <tr><td>COUNT_PEER_SECRET</td><td>COUNT_INTERNAL_SECRET</td><td>shared by all regions; sent and required in
@@ -34,6 +38,7 @@ public record RegionMergeConfig(
     String cluster,
     String region,
     URI redisUrl,
+    Optional<String> kafkaBootstrap,
     int port,
     List<Peer> peers,
     String secret,
@@ -57,6 +62,7 @@ public record RegionMergeConfig(
         s.cluster(),
         region,
         s.redisUrl(),
+        s.get(Settings.KAFKA_BOOTSTRAP).filter(b -> !b.isBlank()),
         s.integer("COUNT_MERGE_PORT", httpPort, 0, 65535),
         peers(s.string(Settings.PEERS, ""), region),
         s.string("COUNT_PEER_SECRET", s.string("COUNT_INTERNAL_SECRET", "")),

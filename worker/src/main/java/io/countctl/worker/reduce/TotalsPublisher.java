@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * absolute values and the counter's version, so a repeated one is dropped by readers; a record
  * that could not be published is kept (the newest per counter) and sent again by
  * {@link #retryFailed}, and counted and reported in readiness meanwhile — never allowed to stop
- * counting.
+ * counting. The region-merge role publishes merged changes through it too.
  */
-final class TotalsPublisher {
+public final class TotalsPublisher {
   private static final Logger log = LoggerFactory.getLogger(TotalsPublisher.class);
 
   private final Producer<byte[], byte[]> producer;
@@ -34,7 +34,7 @@ final class TotalsPublisher {
   /** Newest unpublished state per counter, written by producer callbacks. */
   private final Map<CounterKey, TotalChange> unpublished = new ConcurrentHashMap<>();
 
-  TotalsPublisher(Producer<byte[], byte[]> producer, String topic, MeterRegistry metrics) {
+  public TotalsPublisher(Producer<byte[], byte[]> producer, String topic, MeterRegistry metrics) {
     this.producer = producer;
     this.topic = topic;
     this.published = metrics.counter("count_worker_totals_published_total");
@@ -43,12 +43,12 @@ final class TotalsPublisher {
     Gauge.builder("count_worker_totals_unpublished", unpublished, Map::size).register(metrics);
   }
 
-  void publish(List<TotalChange> changes) {
+  public void publish(List<TotalChange> changes) {
     changes.forEach(this::send);
   }
 
   /** Sends again what failed before (the newest state of each such counter). */
-  void retryFailed() {
+  public void retryFailed() {
     for (TotalChange c : List.copyOf(unpublished.values())) {
       if (unpublished.remove(c.key(), c)) {
         retried.increment();
@@ -58,7 +58,7 @@ final class TotalsPublisher {
   }
 
   /** Empty when every record was published, else why not (for /readyz). */
-  String problem() {
+  public String problem() {
     int n = unpublished.size();
     return n == 0 ? "" : n + " live-update (totals) records not published to Kafka yet; retrying";
   }
