@@ -23,6 +23,8 @@ import java.util.Set;
  *   <tr><td>COUNT_KAFKA_BOOTSTRAP</td><td>none</td><td>this region's Kafka: merged changes are published on
  *       {@code <cluster>.totals} so live streams show them; without it, streams show them only with the
  *       counter's next local change</td></tr>
+ *   <tr><td>COUNT_PARTITIONS, COUNT_REPLICATION</td><td>8, 1</td><td>with Kafka: the topics are created like this when
+ *       missing (as the worker does), so a first publish never leaves them to a broker's auto-creation</td></tr>
  *   <tr><td>COUNT_MERGE_PORT</td><td>COUNT_HTTP_PORT, else 8080</td><td>where peers send state; health and metrics too</td></tr>
  *   <tr><td>COUNT_PEERS</td><td>none</td><td>{@code region=url,…}: the peers' region-merge endpoints</td></tr>
  *   <tr><td>COUNT_PEER_SECRET</td><td>COUNT_INTERNAL_SECRET</td><td>shared by all regions; sent and required in
@@ -39,6 +41,8 @@ public record RegionMergeConfig(
     String region,
     URI redisUrl,
     Optional<String> kafkaBootstrap,
+    int partitions,
+    short replication,
     int port,
     List<Peer> peers,
     String secret,
@@ -63,6 +67,8 @@ public record RegionMergeConfig(
         region,
         s.redisUrl(),
         s.get(Settings.KAFKA_BOOTSTRAP).filter(b -> !b.isBlank()),
+        s.integer("COUNT_PARTITIONS", 8, 1, 10_000),
+        (short) s.integer("COUNT_REPLICATION", 1, 1, 10),
         s.integer("COUNT_MERGE_PORT", httpPort, 0, 65535),
         peers(s.string(Settings.PEERS, ""), region),
         s.string("COUNT_PEER_SECRET", s.string("COUNT_INTERNAL_SECRET", "")),

@@ -2,6 +2,7 @@ package io.countctl.worker.merge;
 
 import io.countctl.core.config.FreePort;
 import io.countctl.core.config.Topics;
+import io.countctl.core.kafka.TopicProvisioner;
 import io.countctl.core.key.CounterKey;
 import io.countctl.core.ops.MetricsRegistry;
 import io.countctl.core.ops.OpsRoutes;
@@ -87,6 +88,9 @@ public final class RegionMerger implements AutoCloseable {
     for (Peer p : config.peers()) {
       shippers.add(new PeerShipper(p, config, store, http, metrics));
     }
+    Topics topics = new Topics(config.cluster());
+    // Created here too (if missing) so that a first publish cannot leave them to the broker's auto-creation.
+    config.kafkaBootstrap().ifPresent(b -> TopicProvisioner.ensureTopics(b, topics, config.partitions(), config.replication()));
     Producer<byte[], byte[]> producer = config.kafkaBootstrap().map(b -> new KafkaProducer<>(Map.<String, Object>of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, b,
         ProducerConfig.CLIENT_ID_CONFIG, "region-merge-" + config.region(),
@@ -95,7 +99,7 @@ public final class RegionMerger implements AutoCloseable {
         ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
         new ByteArraySerializer(), new ByteArraySerializer())).orElse(null);
     TotalsPublisher totals = producer == null ? null
-        : new TotalsPublisher(producer, new Topics(config.cluster()).totals(), metrics);
+        : new TotalsPublisher(producer, topics.totals(), metrics);
     Vertx vertx = Vertx.vertx();
     int port = config.port() == 0 ? FreePort.pick() : config.port();
     RegionMerger merger = new RegionMerger(config, counters, vertx, blocking, shippers, port, producer, totals);
