@@ -6,6 +6,12 @@ public final class CounterSpecs {
   public static final String REGION_PATTERN = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";
   /** A counter name as the edges accept it (no '/', ',' or white space, at most 64 characters). */
   public static final String COUNTER_NAME_PATTERN = "^[^/,\\s]{1,64}$";
+  /** A Secret's name: a DNS subdomain. */
+  public static final String SECRET_NAME_PATTERN = "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$";
+  /** A key of a Secret's data. */
+  public static final String SECRET_KEY_PATTERN = "^[-._a-zA-Z0-9]{1,253}$";
+  /** The Service types the region-merge Service may have. */
+  public static final String SERVICE_TYPE_PATTERN = "^(ClusterIP|NodePort|LoadBalancer)$";
   public static final int MIN_FLUSH_MS = 1;
   public static final int MAX_FLUSH_MS = 60_000;
 

@@ -32,6 +32,10 @@ public class DistributedCounterSpec {
   @JsonPropertyDescription("Other regions to merge counts with; a region-merge Deployment runs when set.")
   private List<PeerSpec> peers = new ArrayList<>();
 
+  @JsonPropertyDescription("Secret key shared by all regions that authenticates region merges (COUNT_PEER_SECRET);"
+      + " unset: this platform's generated internal secret, which the other regions do not know.")
+  private SecretKeyRef peerSecretRef;
+
   @Default("durable")
   @JsonPropertyDescription("durable: a write is answered once Kafka has it; buffered: at once (COUNT_ACK_MODE).")
   private AckMode ackMode = AckMode.DURABLE;
@@ -47,8 +51,8 @@ public class DistributedCounterSpec {
   @JsonPropertyDescription("Workers (reducers and live fan-out); default 2 replicas.")
   private ComponentSpec worker;
 
-  @JsonPropertyDescription("Region-merge role, deployed only when peers are set; default 1 replica.")
-  private ComponentSpec regionMerge;
+  @JsonPropertyDescription("Region-merge role and its Service, deployed only when peers are set; default 1 replica.")
+  private RegionMergeSpec regionMerge;
 
   @JsonPropertyDescription("Downtime handler (resubscribes frontends when a worker dies); default 1 replica.")
   private ComponentSpec downtimeHandler;
@@ -91,6 +95,14 @@ public class DistributedCounterSpec {
     this.peers = peers;
   }
 
+  public SecretKeyRef getPeerSecretRef() {
+    return peerSecretRef;
+  }
+
+  public void setPeerSecretRef(SecretKeyRef peerSecretRef) {
+    this.peerSecretRef = peerSecretRef;
+  }
+
   public AckMode getAckMode() {
     return ackMode;
   }
@@ -123,11 +135,11 @@ public class DistributedCounterSpec {
     this.worker = worker;
   }
 
-  public ComponentSpec getRegionMerge() {
+  public RegionMergeSpec getRegionMerge() {
     return regionMerge;
   }
 
-  public void setRegionMerge(ComponentSpec regionMerge) {
+  public void setRegionMerge(RegionMergeSpec regionMerge) {
     this.regionMerge = regionMerge;
   }
 

@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * What the operator observed: conditions {@code Ready}, {@code Progressing} and {@code Degraded},
- * ready pods per component, where the edges answer, and the generation this describes.
+ * ready pods per component, where the edges (and the region merge) answer, the configured peer
+ * regions, and the generation this describes.
  */
 public class DistributedCounterStatus {
   public static final String READY = "Ready";
@@ -21,6 +22,8 @@ public class DistributedCounterStatus {
   private ComponentStatus regionMerge;
   private ComponentStatus downtimeHandler;
   private String edgeService;
+  private String regionMergeService;
+  private List<PeerStatus> peers;
 
   public Long getObservedGeneration() {
     return observedGeneration;
@@ -81,5 +84,21 @@ public class DistributedCounterStatus {
 
   public void setEdgeService(String edgeService) {
     this.edgeService = edgeService;
+  }
+
+  public String getRegionMergeService() {
+    return regionMergeService;
+  }
+
+  public void setRegionMergeService(String regionMergeService) {
+    this.regionMergeService = regionMergeService;
+  }
+
+  public List<PeerStatus> getPeers() {
+    return peers;
+  }
+
+  public void setPeers(List<PeerStatus> peers) {
+    this.peers = peers;
   }
 }

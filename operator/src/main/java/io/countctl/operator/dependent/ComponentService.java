@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 
-/** A ClusterIP Service in front of one component's pods, port {@value PlatformSettings#PORT}. */
+/** A Service (ClusterIP unless a subclass says otherwise) in front of one component's pods, port {@value PlatformSettings#PORT}. */
 public abstract class ComponentService extends PlatformDependent<Service> {
   private final Component component;
 
@@ -29,15 +29,30 @@ public abstract class ComponentService extends PlatformDependent<Service> {
   }
 
   /**
-   * The address the API server allocated is the server's, and cannot change: an update keeps it
-   * rather than relying on the server to fill an emptied field back in.
+   * The address (and node ports) the API server allocated are the server's, and the address cannot
+   * change: an update keeps them rather than relying on the server to fill emptied fields back in.
    */
   @Override
   public void keepWhatOthersOwn(Service actual, Service desired) {
-    if (actual.getSpec() != null) {
-      desired.getSpec().setClusterIP(actual.getSpec().getClusterIP());
-      desired.getSpec().setClusterIPs(actual.getSpec().getClusterIPs());
+    if (actual.getSpec() == null) {
+      return;
     }
+    desired.getSpec().setClusterIP(actual.getSpec().getClusterIP());
+    desired.getSpec().setClusterIPs(actual.getSpec().getClusterIPs());
+    if (actual.getSpec().getPorts() != null && !"ClusterIP".equals(desired.getSpec().getType())) {
+      desired.getSpec().getPorts().forEach(p -> actual.getSpec().getPorts().stream()
+          .filter(a -> p.getName().equals(a.getName()) && a.getNodePort() != null)
+          .findFirst().ifPresent(a -> p.setNodePort(a.getNodePort())));
+    }
+  }
+
+  /** The Service type; the components reached only from inside the cluster are ClusterIP. */
+  protected String type(CounterPlan plan) {
+    return "ClusterIP";
+  }
+
+  protected String portName() {
+    return "http";
   }
 
   public Service desiredFor(CounterPlan plan) {
@@ -48,10 +63,10 @@ public abstract class ComponentService extends PlatformDependent<Service> {
         .withLabels(plan.labels(component))
         .endMetadata()
         .withNewSpec()
-        .withType("ClusterIP")
+        .withType(type(plan))
         .withSelector(plan.selector(component))
         .addNewPort()
-        .withName("http")
+        .withName(portName())
         .withPort(PlatformSettings.PORT)
         .withTargetPort(new IntOrString("http"))
         .withProtocol("TCP")

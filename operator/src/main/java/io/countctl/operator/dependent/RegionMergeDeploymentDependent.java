@@ -4,11 +4,14 @@ import io.countctl.operator.reconcile.Component;
 import io.countctl.operator.reconcile.CounterPlan;
 import io.countctl.operator.reconcile.PlatformSettings;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * {@code <name>-region-merge}: the worker image in its region-merge role, exchanging per-region
- * state with {@code spec.peers}. Only present while peers are set ({@link PeersConfigured}).
+ * state with {@code spec.peers}. Only present while peers are set ({@link PeersConfigured}). With
+ * {@code spec.peerSecretRef} it authenticates merges with that shared Secret key.
  */
 public class RegionMergeDeploymentDependent extends ComponentDeployment {
   public RegionMergeDeploymentDependent() {
@@ -17,8 +20,18 @@ public class RegionMergeDeploymentDependent extends ComponentDeployment {
 
   @Override
   protected List<EnvVar> ownEnv(CounterPlan plan) {
-    return List.of(
+    List<EnvVar> env = new ArrayList<>(List.of(
         literal(PlatformSettings.ROLE, "region-merge"),
-        fromPod(PlatformSettings.WORKER_ID, "metadata.name"));
+        fromPod(PlatformSettings.WORKER_ID, "metadata.name")));
+    if (plan.peerSecret() != null) {
+      // Every region must present the same secret; the generated internal one differs per platform.
+      // Not optional: a missing Secret keeps the pod from starting rather than merging unauthenticated.
+      env.add(new EnvVarBuilder().withName(PlatformSettings.PEER_SECRET)
+          .withNewValueFrom()
+          .withNewSecretKeyRef(plan.peerSecret().getKey(), plan.peerSecret().getName(), false)
+          .endValueFrom()
+          .build());
+    }
+    return env;
   }
 }

@@ -5,6 +5,7 @@ import io.countctl.operator.api.CounterOptions;
 import io.countctl.operator.api.DistributedCounter;
 import io.countctl.operator.api.DistributedCounterSpec;
 import io.countctl.operator.api.ImageSpec;
+import io.countctl.operator.api.SecretKeyRef;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -28,7 +29,9 @@ public record CounterPlan(
     Map<Component, Integer> replicas,
     Map<Component, ResourceRequirements> resources,
     Map<Component, String> images,
-    String pullPolicy) {
+    String pullPolicy,
+    String regionMergeServiceType,
+    SecretKeyRef peerSecret) {
 
   /** Key of the plan in the managed workflow's context. */
   public static final String CONTEXT_KEY = "io.countctl.operator.plan";
@@ -79,12 +82,19 @@ public record CounterPlan(
     }
     return new CounterPlan(name, namespace, Map.copyOf(settings), Map.copyOf(replicas),
         java.util.Collections.unmodifiableMap(resources), Map.copyOf(images),
-        orDefault(image.getPullPolicy(), defaults.pullPolicy()));
+        orDefault(image.getPullPolicy(), defaults.pullPolicy()),
+        spec.getRegionMerge() == null ? "ClusterIP" : orDefault(spec.getRegionMerge().getServiceType(), "ClusterIP"),
+        spec.getPeerSecretRef());
   }
 
   /** Whether the region-merge role runs: only with peers to merge with. */
   public boolean mergesRegions() {
     return settings.containsKey(PlatformSettings.PEERS);
+  }
+
+  /** Address of the region-merge role inside the cluster, reported in the status while it runs. */
+  public String regionMergeServiceUrl() {
+    return "http://" + resourceName(Component.REGION_MERGE) + "." + namespace + ".svc:" + PlatformSettings.PORT;
   }
 
   public static String resourceName(String counterName, Component component) {

@@ -20,6 +20,8 @@ import io.countctl.operator.dependent.EdgeServiceDependent;
 import io.countctl.operator.dependent.InternalSecretDependent;
 import io.countctl.operator.dependent.PeersConfigured;
 import io.countctl.operator.dependent.RegionMergeDeploymentDependent;
+import io.countctl.operator.dependent.RegionMergeServiceDependent;
+import io.countctl.operator.api.PeerStatus;
 import io.countctl.operator.dependent.WorkerDeploymentDependent;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -86,6 +88,9 @@ import org.slf4j.LoggerFactory;
         dependsOn = {"config", "internal-secret", "platform-account"},
         reconcilePrecondition = PeersConfigured.class,
         useEventSourceWithName = DistributedCounterReconciler.DEPLOYMENTS),
+    @Dependent(name = "region-merge-service", type = RegionMergeServiceDependent.class,
+        reconcilePrecondition = PeersConfigured.class,
+        useEventSourceWithName = DistributedCounterReconciler.SERVICES),
 })
 public class DistributedCounterReconciler implements Reconciler<DistributedCounter>, Cleaner<DistributedCounter> {
   public static final String NAME = "distributedcounter";
@@ -156,6 +161,8 @@ public class DistributedCounterReconciler implements Reconciler<DistributedCount
       status.setRegionMerge(previous.getRegionMerge());
       status.setDowntimeHandler(previous.getDowntimeHandler());
       status.setEdgeService(previous.getEdgeService());
+      status.setRegionMergeService(previous.getRegionMergeService());
+      status.setPeers(previous.getPeers());
       return finish(dc, previous, status, context, null);
     }
 
@@ -171,6 +178,10 @@ public class DistributedCounterReconciler implements Reconciler<DistributedCount
     status.setDowntimeHandler(componentStatus(plan, Component.DOWNTIME_HANDLER, deployments));
     status.setRegionMerge(plan.mergesRegions() ? componentStatus(plan, Component.REGION_MERGE, deployments) : null);
     status.setEdgeService(plan.edgeServiceUrl());
+    // Only what the operator knows; the live per-peer state is the role's (GET /v1/peers, metrics).
+    status.setRegionMergeService(plan.mergesRegions() ? plan.regionMergeServiceUrl() : null);
+    status.setPeers(plan.mergesRegions()
+        ? dc.getSpec().getPeers().stream().map(p -> new PeerStatus(p.getRegion(), p.getUrl())).toList() : null);
 
     List<ComponentStatus> running = java.util.stream.Stream.of(
         status.getEdges(), status.getWorkers(), status.getDowntimeHandler(), status.getRegionMerge())

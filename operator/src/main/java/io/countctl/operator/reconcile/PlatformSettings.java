@@ -17,6 +17,8 @@ public final class PlatformSettings {
   public static final String PARTITIONS = "COUNT_PARTITIONS";
   public static final String REPLICATION = "COUNT_REPLICATION";
   public static final String INTERNAL_SECRET = "COUNT_INTERNAL_SECRET";
+  /** The secret regions authenticate merges with; the region merge falls back to the internal secret. */
+  public static final String PEER_SECRET = "COUNT_PEER_SECRET";
   public static final String POD_WATCH = "COUNT_POD_WATCH";
   public static final String ROLE = "COUNT_ROLE";
   public static final String WORKER_ID = "COUNT_WORKER_ID";

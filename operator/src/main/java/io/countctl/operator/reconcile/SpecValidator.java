@@ -26,6 +26,9 @@ public final class SpecValidator {
   private static final Pattern REDIS = Pattern.compile("^rediss?://[^\\s/]+(:[0-9]+)?(/[0-9]*)?$");
   private static final Pattern REGION = Pattern.compile(CounterSpecs.REGION_PATTERN);
   private static final Pattern COUNTER = Pattern.compile(CounterSpecs.COUNTER_NAME_PATTERN);
+  private static final Pattern SERVICE_TYPE = Pattern.compile(CounterSpecs.SERVICE_TYPE_PATTERN);
+  private static final Pattern SECRET_NAME = Pattern.compile(CounterSpecs.SECRET_NAME_PATTERN);
+  private static final Pattern SECRET_KEY = Pattern.compile(CounterSpecs.SECRET_KEY_PATTERN);
   private static final Pattern PEER_URL = Pattern.compile("^https?://\\S+$");
 
   private SpecValidator() {
@@ -80,6 +83,20 @@ public final class SpecValidator {
         if (p.getUrl() == null || !PEER_URL.matcher(p.getUrl()).matches()) {
           problems.add(at + ".url must be an http(s) URL, got '" + p.getUrl() + "'");
         }
+      }
+    }
+    if (spec.getRegionMerge() != null && spec.getRegionMerge().getServiceType() != null
+        && !SERVICE_TYPE.matcher(spec.getRegionMerge().getServiceType()).matches()) {
+      problems.add("spec.regionMerge.serviceType must be ClusterIP, NodePort or LoadBalancer, got '"
+          + spec.getRegionMerge().getServiceType() + "'");
+    }
+    if (spec.getPeerSecretRef() != null) {
+      var ref = spec.getPeerSecretRef();
+      if (ref.getName() == null || !SECRET_NAME.matcher(ref.getName()).matches()) {
+        problems.add("spec.peerSecretRef.name must be a Secret's name, got '" + ref.getName() + "'");
+      }
+      if (ref.getKey() == null || !SECRET_KEY.matcher(ref.getKey()).matches()) {
+        problems.add("spec.peerSecretRef.key must be a key of the Secret, got '" + ref.getKey() + "'");
       }
     }
     if (spec.getCounters() != null) {

@@ -220,10 +220,17 @@ class DistributedCounterReconcilerTest {
    */
   @Test
   void anIdleReconcileWritesNothingAndKeepsARolloutRestart() throws Exception {
-    client.resource(sample("eta")).create();
+    DistributedCounter eta = sample("eta");
+    // With peers, so that the region merge's Deployment, Service and the peers' status are idle too.
+    eta.getSpec().setPeers(List.of(new PeerSpec("us-east", "http://merge.us-east.example:8080")));
+    eta.getSpec().setPeerSecretRef(new io.countctl.operator.api.SecretKeyRef("count-peers", "secret"));
+    client.resource(eta).create();
     awaitDeployment("eta-edge");
     awaitDeployment("eta-worker");
     awaitDeployment("eta-downtime-handler");
+    awaitDeployment("eta-region-merge");
+    await().atMost(WAIT).until(() -> client.services().inNamespace(NS).withName("eta-region-merge").get() != null);
+    await().atMost(WAIT).until(() -> current("eta").getStatus() != null && current("eta").getStatus().getPeers() != null);
     awaitCondition("eta", DistributedCounterStatus.PROGRESSING, "True");
     Deployment recorded = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
         java.nio.file.Files.readString(java.nio.file.Path.of("src/test/resources/k8s-fixtures/deployment-likes-edge.yaml")),
@@ -388,14 +395,83 @@ class DistributedCounterReconcilerTest {
     Container c = merge.getSpec().getTemplate().getSpec().getContainers().getFirst();
     assertEquals("registry.example/count/worker:1.2.3", c.getImage());
     assertEquals("region-merge", env(c).get("COUNT_ROLE").getValue());
+    assertFalse(env(c).containsKey("COUNT_PEER_SECRET"), "without peerSecretRef the internal secret is used");
     await().atMost(WAIT).until(() -> "us-east=http://merge.us-east.example:8080".equals(
         client.configMaps().inNamespace(NS).withName("delta-config").get().getData().get("COUNT_PEERS")));
+    Service mergeService = await().atMost(WAIT).until(
+        () -> client.services().inNamespace(NS).withName("delta-region-merge").get(), java.util.Objects::nonNull);
+    assertEquals("ClusterIP", mergeService.getSpec().getType());
+    assertEquals(Map.of("app.kubernetes.io/instance", "delta", "app.kubernetes.io/component", "region-merge"),
+        mergeService.getSpec().getSelector());
+    var port = mergeService.getSpec().getPorts().getFirst();
+    assertEquals("merge", port.getName());
+    assertEquals(8080, port.getPort());
+    assertEquals("http", port.getTargetPort().getStrVal());
+    await().atMost(WAIT).until(() -> {
+      var st = current("delta").getStatus();
+      return st != null && st.getPeers() != null && st.getPeers().size() == 1
+          && "us-east".equals(st.getPeers().getFirst().getRegion())
+          && "http://merge.us-east.example:8080".equals(st.getPeers().getFirst().getUrl())
+          && "http://delta-region-merge.test.svc:8080".equals(st.getRegionMergeService());
+    });
+
+    // A shared peer secret and a LoadBalancer for the other regions to reach.
+    edit("delta", dc -> {
+      dc.getSpec().setPeerSecretRef(new io.countctl.operator.api.SecretKeyRef("count-peers", "secret"));
+      var rm = new io.countctl.operator.api.RegionMergeSpec();
+      rm.setServiceType("LoadBalancer");
+      dc.getSpec().setRegionMerge(rm);
+      return dc;
+    });
+    EnvVar peerSecret = await().atMost(WAIT).until(() -> deployment("delta-region-merge")
+        .map(d -> env(d.getSpec().getTemplate().getSpec().getContainers().getFirst()).get("COUNT_PEER_SECRET")),
+        Optional::isPresent).orElseThrow();
+    assertEquals("count-peers", peerSecret.getValueFrom().getSecretKeyRef().getName());
+    assertEquals("secret", peerSecret.getValueFrom().getSecretKeyRef().getKey());
+    assertFalse(peerSecret.getValueFrom().getSecretKeyRef().getOptional());
+    await().atMost(WAIT).until(() -> "LoadBalancer".equals(
+        client.services().inNamespace(NS).withName("delta-region-merge").get().getSpec().getType()));
+    assertFalse(env(awaitDeployment("delta-edge").getSpec().getTemplate().getSpec().getContainers().getFirst())
+        .containsKey("COUNT_PEER_SECRET"), "only the region merge talks to peers");
 
     edit("delta", dc -> {
       dc.getSpec().setPeers(List.of());
       return dc;
     });
-    await().atMost(WAIT).until(() -> deployment("delta-region-merge").isEmpty());
+    await().atMost(WAIT).until(() -> deployment("delta-region-merge").isEmpty()
+        && client.services().inNamespace(NS).withName("delta-region-merge").get() == null);
+    await().atMost(WAIT).until(() -> current("delta").getStatus().getPeers() == null
+        && current("delta").getStatus().getRegionMergeService() == null
+        && current("delta").getStatus().getRegionMerge() == null);
+  }
+
+  /** With peers, Ready waits for the region merge as for every other component. */
+  @Test
+  void readyWaitsForTheRegionMerge() {
+    DistributedCounter dc = sample("kappa");
+    dc.getSpec().setPeers(List.of(new PeerSpec("us-east", "http://merge.us-east.example:8080")));
+    client.resource(dc).create();
+    awaitDeployment("kappa-region-merge");
+    for (String name : List.of("kappa-edge", "kappa-worker", "kappa-downtime-handler")) {
+      markReady(name);
+    }
+    Condition notReady = awaitCondition("kappa", DistributedCounterStatus.READY, "False");
+    await().atMost(WAIT).until(() -> current("kappa").getStatus().getEdges().getReady() == 3);
+    notReady = current("kappa").getStatus().condition(DistributedCounterStatus.READY).orElseThrow();
+    assertEquals("ReplicasNotReady", notReady.getReason());
+    assertTrue(notReady.getMessage().contains("region merge 0/1"), notReady.getMessage());
+
+    markReady("kappa-region-merge");
+    awaitCondition("kappa", DistributedCounterStatus.READY, "True");
+    assertEquals(1, current("kappa").getStatus().getRegionMerge().getReady());
+  }
+
+  /** The Deployment controller would do this; the mock server has none. */
+  static void markReady(String name) {
+    Deployment d = awaitDeployment(name);
+    d.setStatus(new DeploymentStatusBuilder().withReplicas(d.getSpec().getReplicas())
+        .withReadyReplicas(d.getSpec().getReplicas()).build());
+    client.apps().deployments().inNamespace(NS).resource(d).updateStatus();
   }
 
   @Test
