@@ -39,6 +39,14 @@ class SpecValidatorTest {
         Arguments.of("spec.region", (Consumer<DistributedCounter>) dc -> dc.getSpec().setRegion("EU West")),
         Arguments.of("spec.peers[0].region", (Consumer<DistributedCounter>) dc -> dc.getSpec().setPeers(List.of(new PeerSpec("eu-west", "http://x")))),
         Arguments.of("spec.peers[0].url", (Consumer<DistributedCounter>) dc -> dc.getSpec().setPeers(List.of(new PeerSpec("us", "ftp://x")))),
+        Arguments.of("spec.regionMerge.serviceType", (Consumer<DistributedCounter>) dc -> {
+          dc.getSpec().setRegionMerge(new io.countctl.operator.api.RegionMergeSpec());
+          dc.getSpec().getRegionMerge().setServiceType("ExternalName");
+        }),
+        Arguments.of("spec.peerSecretRef.name", (Consumer<DistributedCounter>) dc -> dc.getSpec().setPeerSecretRef(
+            new io.countctl.operator.api.SecretKeyRef("Count_Peers", "secret"))),
+        Arguments.of("spec.peerSecretRef.key", (Consumer<DistributedCounter>) dc -> dc.getSpec().setPeerSecretRef(
+            new io.countctl.operator.api.SecretKeyRef("count-peers", null))),
         Arguments.of("spec.counters[2].name", (Consumer<DistributedCounter>) dc -> dc.getSpec().getCounters().add(
             new io.countctl.operator.api.CounterOptions("likes", false, 0))),
         Arguments.of("spec.counters[1].topK", (Consumer<DistributedCounter>) dc -> dc.getSpec().getCounters().get(1).setTopK(5000)),
