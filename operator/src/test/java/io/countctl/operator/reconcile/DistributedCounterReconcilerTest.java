@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.countctl.operator.CountOperator;
@@ -123,6 +124,8 @@ class DistributedCounterReconcilerTest {
     assertNotNull(config);
     assertNotNull(secret);
     assertTrue(deployment("alpha-region-merge").isEmpty(), "no peers, no region-merge");
+    assertNull(client.services().inNamespace(NS).withName("alpha-region-merge").get(), "nor its Service");
+    assertNull(current("alpha").getStatus() == null ? null : current("alpha").getStatus().getPeers());
 
     assertEquals(3, edge.getSpec().getReplicas());
     assertEquals(2, worker.getSpec().getReplicas());
