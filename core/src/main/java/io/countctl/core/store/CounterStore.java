@@ -228,7 +228,8 @@ public final class CounterStore implements AutoCloseable {
     return s == null ? 0 : Long.parseLong(s);
   }
 
-  private static String str(Object o) {
+  /** A script's reply element as text (Jedis hands bulk strings over as String or byte[]). */
+  static String str(Object o) {
     return o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(o);
   }
 

@@ -79,7 +79,7 @@ public final class RegionStore {
     List<?> reply = (List<?>) store.call(j -> MERGE.eval(j, keyList, args));
     List<CounterKey> counters = new ArrayList<>(reply.size() - 1);
     for (Object k : reply.subList(1, reply.size())) {
-      counters.add(CounterKey.parse(k instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(k)));
+      counters.add(CounterKey.parse(CounterStore.str(k)));
     }
     return new Merged(((Long) reply.get(0)).intValue(), counters);
   }
