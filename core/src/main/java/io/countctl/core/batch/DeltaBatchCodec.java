@@ -2,6 +2,7 @@ package io.countctl.core.batch;
 
 import io.countctl.core.counter.PnCounter;
 import io.countctl.core.key.CounterKey;
+import io.countctl.core.sketch.SketchDelta;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -23,8 +24,13 @@ import org.apache.kafka.common.utils.ByteUtils;
  * </pre>
  *
  * Version 2 (written only when the batch holds idempotent writes) appends
- * {@code keyed: count (varint), then per write: token (string), name index, id, p, n}. Decoders
- * read both versions.
+ * {@code keyed: count (varint), then per write: token (string), name index, id, p, n}.
+ *
+ * Version 3 (written only when the batch feeds sketches) appends instead
+ * {@code keyed: count, then per write: token, name index, id, p, n, flags (1 byte: 1 user, 2 item),
+ * [user], [item]} and {@code sketches: count, then per counter: name index, id, flags (1 byte:
+ * 1 unique, 2 top users, 4 top items), each present part as bytes (varint length + DataSketches'
+ * own serialized form)}. Decoders read every version.
  *
  * Strings are a varint byte length followed by UTF-8. Varints are Kafka's own ({@link ByteUtils}).
  */
@@ -33,6 +39,7 @@ public final class DeltaBatchCodec {
   public static final byte MAGIC = 'C';
   public static final byte VERSION = 1;
   public static final byte VERSION_KEYED = 2;
+  public static final byte VERSION_SKETCHES = 3;
   private static final int MAX_STRING_BYTES = 4 * CounterKey.MAX_ID_LENGTH;
 
   private DeltaBatchCodec() {}
@@ -46,62 +53,103 @@ public final class DeltaBatchCodec {
     });
     batch.deltas().forEach(d -> name.accept(d.key().counter()));
     batch.keyed().forEach(d -> name.accept(d.key().counter()));
-    boolean keyed = !batch.keyed().isEmpty();
-    byte[] edge = utf8(batch.id().edgeId());
-    int size = 2 + stringSize(edge) + 3 * 10 + ByteUtils.sizeOfUnsignedVarint(nameTable.size())
-        + ByteUtils.sizeOfUnsignedVarint(batch.deltas().size());
-    List<byte[]> nameBytes = new ArrayList<>(nameTable.size());
-    for (String n : nameTable) {
-      byte[] b = utf8(n);
-      nameBytes.add(b);
-      size += stringSize(b);
-    }
-    List<byte[]> idBytes = new ArrayList<>(batch.deltas().size());
+    batch.sketches().forEach(d -> name.accept(d.key().counter()));
+    boolean sketched = !batch.sketches().isEmpty() || batch.keyed().stream().anyMatch(KeyedDelta::sketched);
+    byte version = sketched ? VERSION_SKETCHES : batch.keyed().isEmpty() ? VERSION : VERSION_KEYED;
+    Out out = new Out(64 + 40 * (batch.deltas().size() + batch.keyed().size())
+        + batch.sketches().stream().mapToInt(d -> 300 + d.bytes()).sum());
+    out.buf.put(MAGIC).put(version);
+    out.string(batch.id().edgeId());
+    out.varlong(batch.id().epoch());
+    out.varlong(batch.id().seq());
+    out.varlong(batch.createdAtMillis());
+    out.varint(nameTable.size());
+    nameTable.forEach(out::string);
+    out.varint(batch.deltas().size());
     for (Delta d : batch.deltas()) {
-      byte[] b = utf8(d.key().id());
-      idBytes.add(b);
-      size += 5 + stringSize(b) + 2 * 10;
+      out.varint(names.get(d.key().counter()));
+      out.string(d.key().id());
+      out.varlong(d.change().p());
+      out.varlong(d.change().n());
     }
-    List<byte[]> tokenBytes = new ArrayList<>(batch.keyed().size());
-    List<byte[]> keyedIds = new ArrayList<>(batch.keyed().size());
+    if (version == VERSION) {
+      return out.bytes();
+    }
+    out.varint(batch.keyed().size());
     for (KeyedDelta d : batch.keyed()) {
-      byte[] t = utf8(d.token());
-      byte[] id = utf8(d.key().id());
-      tokenBytes.add(t);
-      keyedIds.add(id);
-      size += stringSize(t) + 5 + stringSize(id) + 2 * 10;
-    }
-    size += 5;
-    ByteBuffer buf = ByteBuffer.allocate(size);
-    buf.put(MAGIC).put(keyed ? VERSION_KEYED : VERSION);
-    putString(buf, edge);
-    ByteUtils.writeVarlong(batch.id().epoch(), buf);
-    ByteUtils.writeVarlong(batch.id().seq(), buf);
-    ByteUtils.writeVarlong(batch.createdAtMillis(), buf);
-    ByteUtils.writeUnsignedVarint(nameBytes.size(), buf);
-    nameBytes.forEach(b -> putString(buf, b));
-    ByteUtils.writeUnsignedVarint(batch.deltas().size(), buf);
-    for (int i = 0; i < batch.deltas().size(); i++) {
-      Delta d = batch.deltas().get(i);
-      ByteUtils.writeUnsignedVarint(names.get(d.key().counter()), buf);
-      putString(buf, idBytes.get(i));
-      ByteUtils.writeVarlong(d.change().p(), buf);
-      ByteUtils.writeVarlong(d.change().n(), buf);
-    }
-    if (keyed) {
-      ByteUtils.writeUnsignedVarint(batch.keyed().size(), buf);
-      for (int i = 0; i < batch.keyed().size(); i++) {
-        KeyedDelta d = batch.keyed().get(i);
-        putString(buf, tokenBytes.get(i));
-        ByteUtils.writeUnsignedVarint(names.get(d.key().counter()), buf);
-        putString(buf, keyedIds.get(i));
-        ByteUtils.writeVarlong(d.change().p(), buf);
-        ByteUtils.writeVarlong(d.change().n(), buf);
+      out.string(d.token());
+      out.varint(names.get(d.key().counter()));
+      out.string(d.key().id());
+      out.varlong(d.change().p());
+      out.varlong(d.change().n());
+      if (version == VERSION_SKETCHES) {
+        out.buf.put((byte) ((d.user() != null ? 1 : 0) | (d.item() != null ? 2 : 0)));
+        if (d.user() != null) {
+          out.string(d.user());
+        }
+        if (d.item() != null) {
+          out.string(d.item());
+        }
       }
     }
-    byte[] out = new byte[buf.position()];
-    buf.flip().get(out);
-    return out;
+    if (version == VERSION_SKETCHES) {
+      out.varint(batch.sketches().size());
+      for (SketchDelta d : batch.sketches()) {
+        out.varint(names.get(d.key().counter()));
+        out.string(d.key().id());
+        out.buf.put((byte) ((d.unique() != null ? 1 : 0) | (d.topUsers() != null ? 2 : 0) | (d.topItems() != null ? 4 : 0)));
+        for (byte[] part : new byte[][] {d.unique(), d.topUsers(), d.topItems()}) {
+          if (part != null) {
+            out.bytes(part);
+          }
+        }
+      }
+    }
+    return out.bytes();
+  }
+
+  /** A growing buffer: the encoder's size guess is only a start. */
+  private static final class Out {
+    ByteBuffer buf;
+
+    Out(int initial) {
+      buf = ByteBuffer.allocate(initial);
+    }
+
+    void ensure(int more) {
+      if (buf.remaining() < more) {
+        ByteBuffer bigger = ByteBuffer.allocate(Math.max(buf.capacity() * 2, buf.position() + more + 64));
+        buf.flip();
+        bigger.put(buf);
+        buf = bigger;
+      }
+    }
+
+    void varint(int v) {
+      ensure(5);
+      ByteUtils.writeUnsignedVarint(v, buf);
+    }
+
+    void varlong(long v) {
+      ensure(10);
+      ByteUtils.writeVarlong(v, buf);
+    }
+
+    void string(String s) {
+      bytes(utf8(s));
+    }
+
+    void bytes(byte[] b) {
+      ensure(5 + b.length);
+      ByteUtils.writeUnsignedVarint(b.length, buf);
+      buf.put(b);
+    }
+
+    byte[] bytes() {
+      byte[] out = new byte[buf.position()];
+      buf.flip().get(out);
+      return out;
+    }
   }
 
   /** Decodes a record value; anything that is not a well-formed batch is a {@link MalformedBatchException}. */
@@ -112,7 +160,7 @@ public final class DeltaBatchCodec {
     if (bytes[0] != MAGIC) {
       throw new MalformedBatchException("not a delta batch (bad magic byte " + bytes[0] + ")");
     }
-    if (bytes[1] != VERSION && bytes[1] != VERSION_KEYED) {
+    if (bytes[1] != VERSION && bytes[1] != VERSION_KEYED && bytes[1] != VERSION_SKETCHES) {
       throw new MalformedBatchException("unsupported delta batch version " + bytes[1]);
     }
     try {
@@ -133,18 +181,38 @@ public final class DeltaBatchCodec {
         deltas.add(new Delta(key, new PnCounter(ByteUtils.readVarlong(buf), ByteUtils.readVarlong(buf))));
       }
       List<KeyedDelta> keyed = new ArrayList<>();
-      if (bytes[1] == VERSION_KEYED) {
+      List<SketchDelta> sketches = new ArrayList<>();
+      if (bytes[1] != VERSION) {
         int keyedCount = count(buf);
         for (int i = 0; i < keyedCount; i++) {
           String token = getString(buf);
           CounterKey key = key(buf, names);
-          keyed.add(new KeyedDelta(token, key, new PnCounter(ByteUtils.readVarlong(buf), ByteUtils.readVarlong(buf))));
+          PnCounter change = new PnCounter(ByteUtils.readVarlong(buf), ByteUtils.readVarlong(buf));
+          String user = null;
+          String item = null;
+          if (bytes[1] == VERSION_SKETCHES) {
+            byte flags = buf.get();
+            user = (flags & 1) != 0 ? getString(buf) : null;
+            item = (flags & 2) != 0 ? getString(buf) : null;
+          }
+          keyed.add(new KeyedDelta(token, key, change, user, item));
+        }
+      }
+      if (bytes[1] == VERSION_SKETCHES) {
+        int sketchCount = count(buf);
+        for (int i = 0; i < sketchCount; i++) {
+          CounterKey key = key(buf, names);
+          byte flags = buf.get();
+          byte[] unique = (flags & 1) != 0 ? getBytes(buf) : null;
+          byte[] topUsers = (flags & 2) != 0 ? getBytes(buf) : null;
+          byte[] topItems = (flags & 4) != 0 ? getBytes(buf) : null;
+          sketches.add(new SketchDelta(key, unique, topUsers, topItems));
         }
       }
       if (buf.hasRemaining()) {
         throw new MalformedBatchException(buf.remaining() + " trailing bytes after delta batch");
       }
-      return new DeltaBatch(new BatchId(edge, epoch, seq), created, deltas, keyed);
+      return new DeltaBatch(new BatchId(edge, epoch, seq), created, deltas, keyed, sketches);
     } catch (MalformedBatchException e) {
       throw e;
     } catch (BufferUnderflowException | IllegalArgumentException e) {
@@ -172,13 +240,14 @@ public final class DeltaBatchCodec {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static int stringSize(byte[] b) {
-    return ByteUtils.sizeOfUnsignedVarint(b.length) + b.length;
-  }
-
-  private static void putString(ByteBuffer buf, byte[] b) {
-    ByteUtils.writeUnsignedVarint(b.length, buf);
-    buf.put(b);
+  private static byte[] getBytes(ByteBuffer buf) {
+    int len = ByteUtils.readUnsignedVarint(buf);
+    if (len < 0 || len > buf.remaining()) {
+      throw new MalformedBatchException("bad sketch length " + len);
+    }
+    byte[] out = new byte[len];
+    buf.get(out);
+    return out;
   }
 
   private static String getString(ByteBuffer buf) {

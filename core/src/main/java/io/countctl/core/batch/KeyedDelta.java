@@ -5,15 +5,25 @@ import io.countctl.core.key.CounterKey;
 
 /**
  * A write that carried an {@code Idempotency-Key}: it travels on its own (never summed with other
- * writes) so the worker can count it only if its token was not counted before.
+ * writes) so the worker can count it only if its token was not counted before. Its {@code user}
+ * and {@code item} (null when absent) feed the sketches on the worker, under the same condition.
  */
-public record KeyedDelta(String token, CounterKey key, PnCounter change) {
+public record KeyedDelta(String token, CounterKey key, PnCounter change, String user, String item) {
   public static final int MAX_TOKEN_LENGTH = 128;
 
   public KeyedDelta {
     problem(token).ifPresent(p -> {
       throw new IllegalArgumentException(p);
     });
+  }
+
+  public KeyedDelta(String token, CounterKey key, PnCounter change) {
+    this(token, key, change, null, null);
+  }
+
+  /** Whether the write feeds a sketch. */
+  public boolean sketched() {
+    return user != null || item != null;
   }
 
   /** Why a token is refused, or empty: 1 to 128 printable ASCII characters. */

@@ -24,6 +24,12 @@ public sealed interface CommitResult {
   /** Not applied: Redis holds another offset for the partition (another worker got there first). */
   record Fenced(OptionalLong storedOffset) implements CommitResult {}
 
+  /**
+   * Not applied: a keyed write's token changed state since the worker folded its item into a
+   * sketch (another worker counted it meanwhile, or it expired); fold again and retry.
+   */
+  record Stale() implements CommitResult {}
+
   /** Not applied: the commit would push a counter past 2^63 - 1. */
   record Overflow(CounterKey key) implements CommitResult {}
 }

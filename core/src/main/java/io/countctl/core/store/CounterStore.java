@@ -119,26 +119,37 @@ public final class CounterStore implements AutoCloseable {
 
   /** Applies a worker's commit atomically; see {@code apply-partition.lua}. */
   public CommitResult apply(PartitionCommit commit) {
-    List<String> args = new ArrayList<>(6 + 2 * commit.marks().size() + 3 * commit.deltas().size());
-    args.add(Integer.toString(commit.partition()));
-    args.add(commit.expectedOffset().isPresent() ? Long.toString(commit.expectedOffset().getAsLong()) : "");
-    args.add(Long.toString(commit.nextOffset()));
-    args.add(Long.toString(commit.nowMillis()));
-    args.add(keys.counterPrefix());
-    args.add(Integer.toString(commit.marks().size()));
-    args.add(Integer.toString(commit.keyed().size()));
-    args.add(keys.idempotencyPrefix());
-    args.add(Long.toString(idempotencyTtlSeconds));
-    args.add(keys.remotePrefix());
+    List<byte[]> args = new ArrayList<>(12 + 2 * commit.marks().size() + 5 * commit.keyed().size()
+        + 4 * commit.sketches().size() + 3 * commit.deltas().size());
+    java.util.function.Consumer<String> arg = a -> args.add(a.getBytes(StandardCharsets.UTF_8));
+    arg.accept(Integer.toString(commit.partition()));
+    arg.accept(commit.expectedOffset().isPresent() ? Long.toString(commit.expectedOffset().getAsLong()) : "");
+    arg.accept(Long.toString(commit.nextOffset()));
+    arg.accept(Long.toString(commit.nowMillis()));
+    arg.accept(keys.counterPrefix());
+    arg.accept(Integer.toString(commit.marks().size()));
+    arg.accept(Integer.toString(commit.keyed().size()));
+    arg.accept(keys.idempotencyPrefix());
+    arg.accept(Long.toString(idempotencyTtlSeconds));
+    arg.accept(keys.remotePrefix());
+    arg.accept(Integer.toString(commit.sketches().size()));
     commit.marks().forEach((edge, id) -> {
-      args.add(edge);
-      args.add(id.mark());
+      arg.accept(edge);
+      arg.accept(id.mark());
     });
-    for (KeyedDelta k : commit.keyed()) {
-      args.add(k.token());
-      args.add(k.key().toString());
-      args.add(Long.toString(k.change().p()));
-      args.add(Long.toString(k.change().n()));
+    for (int i = 0; i < commit.keyed().size(); i++) {
+      KeyedDelta k = commit.keyed().get(i);
+      arg.accept(k.token());
+      arg.accept(k.key().toString());
+      arg.accept(Long.toString(k.change().p()));
+      arg.accept(Long.toString(k.change().n()));
+      arg.accept(commit.checks().isEmpty() ? "" : commit.checks().get(i).arg());
+    }
+    for (SketchWrite w : commit.sketches()) {
+      arg.accept(w.key());
+      arg.accept(w.field());
+      args.add(w.value());
+      arg.accept(Long.toString(w.expireAtMillis()));
     }
     // One delta triple per touched counter, so the reply carries every touched counter's state.
     Map<CounterKey, PnCounter> touched = new java.util.LinkedHashMap<>(commit.deltas());
@@ -146,12 +157,12 @@ public final class CounterStore implements AutoCloseable {
     List<CounterKey> order = new ArrayList<>(touched.size());
     touched.forEach((key, d) -> {
       order.add(key);
-      args.add(key.toString());
-      args.add(Long.toString(d.p()));
-      args.add(Long.toString(d.n()));
+      arg.accept(key.toString());
+      arg.accept(Long.toString(d.p()));
+      arg.accept(Long.toString(d.n()));
     });
-    List<String> keyList = List.of(keys.offsets(), keys.highWaterMarks(commit.partition()),
-        keys.changeLog(), keys.changeSeq());
+    List<byte[]> keyList = java.util.stream.Stream.of(keys.offsets(), keys.highWaterMarks(commit.partition()),
+        keys.changeLog(), keys.changeSeq()).map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
     // A retry after a dropped connection is safe: if the first attempt was applied, the offset
     // check answers Fenced with the stored offset equal to nextOffset.
     List<?> reply = (List<?>) call(j -> evalApply(j, keyList, args));
@@ -162,6 +173,9 @@ public final class CounterStore implements AutoCloseable {
     }
     if (code == 2) {
       return new CommitResult.Overflow(CounterKey.parse(str(reply.get(1))));
+    }
+    if (code == 3) {
+      return new CommitResult.Stale();
     }
     List<TotalChange> totals = new ArrayList<>(order.size());
     for (int i = 0; i < order.size(); i++) {
@@ -175,17 +189,17 @@ public final class CounterStore implements AutoCloseable {
     return new CommitResult.Applied(totals, ((Long) reply.get(reply.size() - 1)).intValue());
   }
 
-  private Object evalApply(Jedis j, List<String> keyList, List<String> args) {
+  private Object evalApply(Jedis j, List<byte[]> keyList, List<byte[]> args) {
     String sha = applySha;
     if (sha != null) {
       try {
-        return j.evalsha(sha, keyList, args);
+        return j.evalsha(sha.getBytes(StandardCharsets.UTF_8), keyList, args);
       } catch (JedisNoScriptException e) {
         // Redis restarted or flushed its script cache: load again below.
       }
     }
     applySha = j.scriptLoad(APPLY_SCRIPT);
-    return j.evalsha(applySha, keyList, args);
+    return j.evalsha(applySha.getBytes(StandardCharsets.UTF_8), keyList, args);
   }
 
   /**

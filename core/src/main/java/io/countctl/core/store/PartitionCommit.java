@@ -17,6 +17,8 @@ import java.util.OptionalLong;
  * @param marks per edge, the newest batch this commit contains
  * @param deltas summed change per counter
  * @param keyed writes with an idempotency key, each counted only if its token is new
+ * @param checks per keyed write (same order), what its sketch contribution assumed; empty: nothing
+ * @param sketches the partition's new sketches of the counters this commit feeds
  */
 public record PartitionCommit(
     int partition,
@@ -25,11 +27,28 @@ public record PartitionCommit(
     Map<String, BatchId> marks,
     Map<CounterKey, PnCounter> deltas,
     List<KeyedDelta> keyed,
-    long nowMillis) {
+    long nowMillis,
+    List<KeyedCheck> checks,
+    List<SketchWrite> sketches) {
   public PartitionCommit {
     marks = Map.copyOf(marks);
     deltas = Map.copyOf(deltas);
     keyed = List.copyOf(keyed);
+    checks = List.copyOf(checks);
+    sketches = List.copyOf(sketches);
+    if (!checks.isEmpty() && checks.size() != keyed.size()) {
+      throw new IllegalArgumentException("one check per keyed write");
+    }
+  }
+
+  public PartitionCommit(int partition, OptionalLong expectedOffset, long nextOffset, Map<String, BatchId> marks,
+      Map<CounterKey, PnCounter> deltas, List<KeyedDelta> keyed, long nowMillis) {
+    this(partition, expectedOffset, nextOffset, marks, deltas, keyed, nowMillis, List.of(), List.of());
+  }
+
+  /** The same commit carrying sketches. */
+  public PartitionCommit withSketches(List<KeyedCheck> newChecks, List<SketchWrite> newSketches) {
+    return new PartitionCommit(partition, expectedOffset, nextOffset, marks, deltas, keyed, nowMillis, newChecks, newSketches);
   }
 
   /** A commit without idempotent writes. */

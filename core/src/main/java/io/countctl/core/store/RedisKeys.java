@@ -18,6 +18,12 @@ import io.countctl.core.key.CounterKey;
  *       away by the size cap
  *   <li>{@code {c}:peers} hash peer region → newest log sequence that peer acknowledged
  *   <li>{@code {c}:heard} hash region → when that region was last heard from (its clock, ms)
+ *   <li>{@code {c}:u:<id>/<counter>} hash {@code p<partition>} → that deltas partition's CPC sketch
+ *       of the counter's users, {@code t} → updated-at ms (one field per partition: each partition's
+ *       owner is the only writer of its field, so workers never contend)
+ *   <li>{@code {c}:f:<by>:<window>:<bucket start>:<id>/<counter>} hash {@code p<partition>} → that
+ *       partition's frequent-items sketch of the counter's users or items in one bucket of a window
+ *       ({@code all}: bucket 0, kept forever; others expire by themselves), {@code t} as above
  * </ul>
  */
 public record RedisKeys(String cluster) {
@@ -63,6 +69,20 @@ public record RedisKeys(String cluster) {
 
   public String peerAcks() {
     return "{" + cluster + "}:peers";
+  }
+
+  public String unique(CounterKey key) {
+    return "{" + cluster + "}:u:" + key;
+  }
+
+  public String top(io.countctl.core.sketch.TopBy by, io.countctl.core.sketch.SketchWindow window, long bucketStart,
+      CounterKey key) {
+    return "{" + cluster + "}:f:" + by.label() + ":" + window.label() + ":" + bucketStart + ":" + key;
+  }
+
+  /** The field of a sketch hash that one deltas partition's owner writes. */
+  public static String partitionField(int partition) {
+    return "p" + partition;
   }
 
   public String heard() {

@@ -10,9 +10,13 @@
 -- ARGV[4] now (ms)   ARGV[5] counter key prefix   ARGV[6] number of marks
 -- ARGV[7] number of keyed writes  ARGV[8] idempotency token prefix  ARGV[9] token TTL (s)
 -- ARGV[10] prefix of other regions' entries (read back with the new state when regions are on)
--- then marks as (edge, mark) pairs, then keyed writes as (token, counter key, p, n) quads, then
+-- ARGV[11] number of sketch writes
+-- then marks as (edge, mark) pairs, then keyed writes as (token, counter key, p, n, check)
+-- quintuples (check: '1' the worker assumed the token new, '0' seen, '' nothing assumed), then
+-- sketch writes as (hash key, field, serialized sketch, expire-at ms or '0') quads, then
 -- deltas as (counter key, p, n) triples: one per counter touched, keyed writes' counters included.
--- Returns {0, stored offset} when fenced, {2, counter key} on overflow, else
+-- Returns {0, stored offset} when fenced, {2, counter key} on overflow, {3} when a keyed write's
+-- token no longer is what the worker assumed when it weighed the write's item, else
 -- {1, p1, n1, v1, r1, p2, n2, v2, r2, ..., duplicates} with each delta counter's new parts and
 -- version as strings (Lua numbers are doubles: strings keep 64-bit exact), its other regions'
 -- entries (HGETALL of the remote hash, empty when regions are off) and the number of keyed writes
@@ -25,13 +29,26 @@ if stored ~= ARGV[2] then
 end
 local marks = tonumber(ARGV[6])
 local keyed = tonumber(ARGV[7])
-local firstKeyed = 11 + 2 * marks
-local firstDelta = firstKeyed + 4 * keyed
+local firstKeyed = 12 + 2 * marks
+local firstSketch = firstKeyed + 5 * keyed
+local firstDelta = firstSketch + 4 * tonumber(ARGV[11])
 local prefix = ARGV[5]
+-- The sketches were folded by the worker assuming each keyed write's token new or seen: check
+-- those assumptions before writing anything (a token repeated within the commit is seen).
+local seenHere = {}
+for i = firstKeyed, firstSketch - 1, 5 do
+  if ARGV[i + 4] ~= '' then
+    local seen = seenHere[ARGV[i]] or redis.call('EXISTS', ARGV[8] .. ARGV[i]) == 1
+    if (ARGV[i + 4] == '1') == seen then
+      return {3}
+    end
+  end
+  seenHere[ARGV[i]] = true
+end
 -- Refuse rather than wrap or half-apply: check every sum before writing anything, counting each
 -- keyed write as if new. (Doubles are approximate near 2^63, so the check errs on refusing.)
 local extra = {}
-for i = firstKeyed, firstDelta - 1, 4 do
+for i = firstKeyed, firstSketch - 1, 5 do
   local e = extra[ARGV[i + 1]] or {0, 0}
   extra[ARGV[i + 1]] = {e[1] + tonumber(ARGV[i + 2]), e[2] + tonumber(ARGV[i + 3])}
 end
@@ -44,8 +61,16 @@ for i = firstDelta, #ARGV, 3 do
   end
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
-for i = 11, firstKeyed - 1, 2 do
+for i = 12, firstKeyed - 1, 2 do
   redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
+end
+-- Each partition's sketches live in their own field, written only by the partition's owner (the
+-- offset check above fences any other), so a read-merge-write in the worker loses nothing.
+for i = firstSketch, firstDelta - 1, 4 do
+  redis.call('HSET', ARGV[i], ARGV[i + 1], ARGV[i + 2], 't', ARGV[4])
+  if ARGV[i + 3] ~= '0' then
+    redis.call('PEXPIREAT', ARGV[i], ARGV[i + 3])
+  end
 end
 -- Region path: once the region-merge role has switched the change log on (KEYS[4] exists), each
 -- counter this commit touches gets a new sequence number in the log, atomically with its change,
@@ -58,7 +83,7 @@ if regions then
 end
 -- A keyed write counts only if its token was not counted before (within the TTL).
 local duplicates = 0
-for i = firstKeyed, firstDelta - 1, 4 do
+for i = firstKeyed, firstSketch - 1, 5 do
   if redis.call('SET', ARGV[8] .. ARGV[i], '1', 'NX', 'EX', ARGV[9]) then
     local k = prefix .. ARGV[i + 1]
     if ARGV[i + 2] ~= '0' then redis.call('HINCRBY', k, 'p', ARGV[i + 2]) end
