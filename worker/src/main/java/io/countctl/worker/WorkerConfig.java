@@ -24,6 +24,8 @@ import java.util.Optional;
  *   <tr><td>COUNT_DOWNTIME_URL</td><td>none</td><td>downtime handler to report frontends and heartbeats to</td></tr>
  *   <tr><td>COUNT_INTERNAL_SECRET</td><td>none</td><td>shared secret sent on webhook and downtime-handler calls</td></tr>
  *   <tr><td>COUNT_FANOUT</td><td>true</td><td>run the live fan-out role (totals → SSE frontends)</td></tr>
+ *   <tr><td>COUNT_COUNTER_OPTIONS</td><td>none (defaults)</td><td>sketch sizes and top-K windows per counter name,
+ *       {@code views:lgk=13:topk=10:windows=1h+all} ({@link io.countctl.core.sketch.SketchSettings})</td></tr>
  *   <tr><td>COUNT_ROLE</td><td>worker</td><td>{@code worker}, or {@code region-merge}: then {@link WorkerMain} runs
  *       {@link io.countctl.worker.merge.RegionMerger} with {@link io.countctl.worker.merge.RegionMergeConfig}</td></tr>
  * </table>
@@ -41,7 +43,8 @@ public record WorkerConfig(
     Duration idempotencyTtl,
     Optional<URI> downtimeUrl,
     String internalSecret,
-    boolean fanout) {
+    boolean fanout,
+    io.countctl.core.sketch.SketchSettings sketches) {
 
   public static WorkerConfig from(Settings s) {
     if (Role.of(s) != Role.WORKER) {
@@ -60,7 +63,8 @@ public record WorkerConfig(
         Duration.ofSeconds(s.number("COUNT_IDEMPOTENCY_TTL_S", 86_400, 1, 30L * 86_400)),
         s.get(Settings.DOWNTIME_URL).map(URI::create),
         s.string("COUNT_INTERNAL_SECRET", ""),
-        Boolean.parseBoolean(s.string("COUNT_FANOUT", "true")));
+        Boolean.parseBoolean(s.string("COUNT_FANOUT", "true")),
+        io.countctl.core.sketch.SketchSettings.parse(s.string(io.countctl.core.sketch.SketchSettings.SETTING, "")));
   }
 
   private static String defaultId() {

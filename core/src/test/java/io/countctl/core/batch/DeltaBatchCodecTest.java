@@ -33,6 +33,39 @@ class DeltaBatchCodecTest {
   }
 
   @Test
+  void sketchesAndKeyedUsersTravelInVersionThree() {
+    CounterKey video = new CounterKey("video-9", "views");
+    io.countctl.core.sketch.SketchAccumulator acc =
+        new io.countctl.core.sketch.SketchAccumulator(io.countctl.core.sketch.SketchSettings.DEFAULTS);
+    acc.add(video, "u-1", "fr", 2);
+    acc.add(video, "u-2", null, 1);
+    acc.add(new CounterKey("post-1", "likes"), null, "de", 5);
+    DeltaBatch batch = new DeltaBatch(new BatchId("e", 1, 2), 3,
+        List.of(new Delta(video, 3, 0), new Delta(new CounterKey("post-1", "likes"), 5, 0)),
+        List.of(new KeyedDelta("t-1", video, new io.countctl.core.counter.PnCounter(1, 0), "u-3", "ja"),
+            new KeyedDelta("t-2", video, new io.countctl.core.counter.PnCounter(0, 1))),
+        acc.drain());
+    byte[] bytes = DeltaBatchCodec.encode(batch);
+    assertEquals(DeltaBatchCodec.VERSION_SKETCHES, bytes[1]);
+    DeltaBatch back = DeltaBatchCodec.decode(bytes);
+    assertEquals(batch.deltas(), back.deltas());
+    assertEquals(batch.keyed(), back.keyed());
+    assertEquals(batch.sketches().size(), back.sketches().size());
+    for (int i = 0; i < batch.sketches().size(); i++) {
+      var a = batch.sketches().get(i);
+      var b = back.sketches().get(i);
+      assertEquals(a.key(), b.key());
+      assertTrue(Arrays.equals(a.unique(), b.unique()) && Arrays.equals(a.topUsers(), b.topUsers())
+          && Arrays.equals(a.topItems(), b.topItems()), "sketch bytes of " + a.key());
+    }
+    var likes = back.sketches().stream().filter(d -> d.key().counter().equals("likes")).findFirst().orElseThrow();
+    assertEquals(null, likes.unique(), "no user: no unique sketch");
+    assertEquals(5, io.countctl.core.sketch.TopItems.fromBytes(likes.topItems()).top(1).getFirst().estimate());
+    // a truncated sketch section is refused, not half read
+    assertThrows(MalformedBatchException.class, () -> DeltaBatchCodec.decode(Arrays.copyOf(bytes, bytes.length - 3)));
+  }
+
+  @Test
   void sharedCounterNamesAreWrittenOnce() {
     List<Delta> deltas = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {

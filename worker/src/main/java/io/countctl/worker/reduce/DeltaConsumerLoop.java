@@ -38,6 +38,9 @@ public final class DeltaConsumerLoop implements AutoCloseable {
   private final Topics topics;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final CounterStore store;
+  private final io.countctl.core.store.SketchStore sketchStore;
+  private final io.countctl.core.sketch.SketchSettings sketchSettings;
+  private final Counter staleFolds;
   private final TotalsPublisher totals;
   private final DeadLetters deadLetters;
   private final Map<Integer, PartitionState> owned = new ConcurrentHashMap<>();
@@ -57,8 +60,17 @@ public final class DeltaConsumerLoop implements AutoCloseable {
 
   public DeltaConsumerLoop(String bootstrap, String workerId, Topics topics, int maxPollRecords, CounterStore store,
       org.apache.kafka.clients.producer.Producer<byte[], byte[]> producer, MeterRegistry metrics) {
+    this(bootstrap, workerId, topics, maxPollRecords, store, producer, metrics, io.countctl.core.sketch.SketchSettings.DEFAULTS);
+  }
+
+  public DeltaConsumerLoop(String bootstrap, String workerId, Topics topics, int maxPollRecords, CounterStore store,
+      org.apache.kafka.clients.producer.Producer<byte[], byte[]> producer, MeterRegistry metrics,
+      io.countctl.core.sketch.SketchSettings sketchSettings) {
     this.topics = topics;
     this.store = store;
+    this.sketchStore = new io.countctl.core.store.SketchStore(store);
+    this.sketchSettings = sketchSettings;
+    this.staleFolds = metrics.counter("count_worker_stale_sketch_folds_total");
     this.totals = new TotalsPublisher(producer, topics.totals(), metrics);
     this.deadLetters = new DeadLetters(producer, topics.deltasDlq());
     Map<String, Object> config = new HashMap<>();
@@ -164,7 +176,7 @@ public final class DeltaConsumerLoop implements AutoCloseable {
     Set<Long> skip = new HashSet<>();
     Map<Long, String> reasons = new HashMap<>();
     while (running) {
-      PartitionReducer.Chunk chunk = PartitionReducer.reduce(state, records, skip, reasons);
+      PartitionReducer.Chunk chunk = PartitionReducer.reduce(state, records, skip, reasons, sketchSettings);
       if (chunk.commit() == null) {
         return;
       }
@@ -174,7 +186,14 @@ public final class DeltaConsumerLoop implements AutoCloseable {
           deadLetters.send(chunk.poison()); // in Kafka before the commit moves past them
         }
         long start = System.nanoTime();
-        result = store.apply(chunk.commit());
+        io.countctl.core.store.PartitionCommit commit = chunk.commit();
+        if (!chunk.sketches().isEmpty()) {
+          // Read the partition's sketches, add the chunk's, write them back in the same script.
+          var base = sketchStore.foldBase(commit.partition(), chunk.sketches().keysToRead(store.keys()),
+              chunk.sketches().tokensToCheck());
+          commit = chunk.sketches().fold(commit, base, store.keys());
+        }
+        result = store.apply(commit);
         commitLatency.record(Duration.ofNanos(System.nanoTime() - start));
         lastSuccessNanos = System.nanoTime();
         problem = "";
@@ -209,6 +228,9 @@ public final class DeltaConsumerLoop implements AutoCloseable {
               tp.partition(), f.storedOffset(), chunk.commit().expectedOffset());
           resume(tp);
           return;
+        }
+        case CommitResult.Stale stale -> {
+          staleFolds.increment(); // a keyed write's token changed under the fold: fold again
         }
         case CommitResult.Overflow o -> {
           // Leave out the batches that touch the counter, dead-letter them, apply the rest.

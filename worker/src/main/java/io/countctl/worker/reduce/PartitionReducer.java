@@ -32,12 +32,14 @@ final class PartitionReducer {
    * @param batches the batches it applies
    * @param duplicates batches skipped as already applied
    */
-  record Chunk(PartitionCommit commit, List<DeltaBatch> batches, List<Poison> poison, int duplicates) {}
+  record Chunk(PartitionCommit commit, List<DeltaBatch> batches, List<Poison> poison, int duplicates, ChunkSketches sketches) {}
 
   /**
    * @param skip offsets to leave out (found poisonous by an earlier attempt)
    */
-  static Chunk reduce(PartitionState state, List<ConsumerRecord<byte[], byte[]>> records, Set<Long> skip, Map<Long, String> skipReasons) {
+  static Chunk reduce(PartitionState state, List<ConsumerRecord<byte[], byte[]>> records, Set<Long> skip, Map<Long, String> skipReasons,
+      io.countctl.core.sketch.SketchSettings sketchSettings) {
+    ChunkSketches sketches = new ChunkSketches(sketchSettings);
     Map<CounterKey, PnCounter> deltas = new HashMap<>();
     List<KeyedDelta> keyed = new ArrayList<>();
     Map<String, BatchId> marks = new HashMap<>();
@@ -68,6 +70,13 @@ final class PartitionReducer {
         duplicates++; // the same batch twice in the log: count it once
         continue;
       }
+      ChunkSketches.Parsed parsed;
+      try {
+        parsed = sketches.parse(batch);
+      } catch (IllegalArgumentException e) {
+        poison.add(new Poison(r, "malformed sketch: " + e.getMessage()));
+        continue;
+      }
       try {
         Map<CounterKey, PnCounter> merged = new HashMap<>();
         for (var d : batch.deltas()) {
@@ -80,14 +89,15 @@ final class PartitionReducer {
         continue;
       }
       keyed.addAll(batch.keyed());
+      sketches.add(parsed);
       marks.put(id.edgeId(), id);
       applied.add(batch);
     }
     if (last < 0) {
-      return new Chunk(null, List.of(), List.of(), 0);
+      return new Chunk(null, List.of(), List.of(), 0, sketches);
     }
     PartitionCommit commit = new PartitionCommit(state.partition, state.nextOffset, last + 1, marks, deltas, keyed,
         System.currentTimeMillis());
-    return new Chunk(commit, applied, poison, duplicates);
+    return new Chunk(commit, applied, poison, duplicates, sketches);
   }
 }
