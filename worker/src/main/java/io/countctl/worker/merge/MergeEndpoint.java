@@ -36,6 +36,8 @@ final class MergeEndpoint {
   private final String region;
   private final byte[] secret;
   private final RegionStore store;
+  private final io.countctl.core.store.SketchStore sketches;
+  private final io.countctl.core.sketch.SketchSettings sketchSettings;
   private final ExecutorService blocking;
   private final int maxBodyBytes;
   private final MeterRegistry metrics;
@@ -45,6 +47,15 @@ final class MergeEndpoint {
 
   MergeEndpoint(String region, String secret, RegionStore store, ExecutorService blocking, int maxBodyBytes,
       MeterRegistry metrics, Consumer<List<CounterKey>> changed) {
+    this(region, secret, store, null, io.countctl.core.sketch.SketchSettings.DEFAULTS, blocking, maxBodyBytes, metrics, changed);
+  }
+
+  /** @param sketches where peers' sketches go (null: this region stores none) */
+  MergeEndpoint(String region, String secret, RegionStore store, io.countctl.core.store.SketchStore sketches,
+      io.countctl.core.sketch.SketchSettings sketchSettings, ExecutorService blocking, int maxBodyBytes,
+      MeterRegistry metrics, Consumer<List<CounterKey>> changed) {
+    this.sketches = sketches;
+    this.sketchSettings = sketchSettings;
     this.region = region;
     this.changed = changed;
     this.secret = secret.getBytes(StandardCharsets.UTF_8);
@@ -94,6 +105,9 @@ final class MergeEndpoint {
     blocking.execute(() -> {
       try {
         RegionStore.Merged result = store.merge(s.entries(), s.heard()); // the sender stamps its own time in heard
+        if (sketches != null) {
+          sketches.mergeRemote(s.from(), s.sketches(), sketchSettings);
+        }
         received.increment(s.entries().size());
         merged.increment(result.entries());
         if (!result.counters().isEmpty()) {

@@ -38,6 +38,7 @@ final class PeerShipper {
   private final Peer peer;
   private final RegionMergeConfig config;
   private final RegionStore store;
+  private final io.countctl.core.store.SketchStore sketchStore;
   private final HttpClient http;
   private final Counter bytesShipped;
   private final Counter entriesShipped;
@@ -52,7 +53,9 @@ final class PeerShipper {
   private Thread thread;
   private long lastShipNanos;
 
-  PeerShipper(Peer peer, RegionMergeConfig config, RegionStore store, HttpClient http, MeterRegistry metrics) {
+  PeerShipper(Peer peer, RegionMergeConfig config, RegionStore store, io.countctl.core.store.SketchStore sketchStore,
+      HttpClient http, MeterRegistry metrics) {
+    this.sketchStore = sketchStore;
     this.peer = peer;
     this.config = config;
     this.store = store;
@@ -135,7 +138,7 @@ final class PeerShipper {
       backlog.set(0);
       caughtUpAtMillis.set(seenAt);
       if (System.nanoTime() - lastShipNanos >= config.heartbeat().toNanos()) {
-        ship(List.of()); // keeps last-heard fresh on both sides
+        ship(List.of(), List.of()); // keeps last-heard fresh on both sides
       }
       return false;
     }
@@ -144,7 +147,7 @@ final class PeerShipper {
     }
     List<CounterKey> keys = new ArrayList<>(changes.size());
     changes.forEach(c -> keys.add(c.key()));
-    ship(store.entries(keys, config.region()));
+    ship(keys, store.entries(keys, config.region()));
     long upTo = changes.getLast().seq();
     store.acknowledge(peer.region(), upTo);
     boolean full = changes.size() == config.batch();
@@ -165,7 +168,7 @@ final class PeerShipper {
     do {
       RegionStore.ScanPage page = store.scan(cursor, config.batch());
       if (!page.keys().isEmpty()) {
-        ship(store.entries(page.keys(), config.region()));
+        ship(page.keys(), store.entries(page.keys(), config.region()));
         counters += page.keys().size();
       }
       cursor = page.cursor();
@@ -176,7 +179,7 @@ final class PeerShipper {
     }
   }
 
-  private void ship(List<RegionEntry> all) throws IOException, InterruptedException {
+  private void ship(java.util.Collection<CounterKey> keys, List<RegionEntry> all) throws IOException, InterruptedException {
     List<RegionEntry> entries = new ArrayList<>(all.size());
     for (RegionEntry e : all) {
       if (!e.region().equals(peer.region())) { // the peer is the authority on its own entries
@@ -186,7 +189,8 @@ final class PeerShipper {
     Map<String, Long> heard = new HashMap<>(store.heard());
     heard.remove(peer.region());
     heard.put(config.region(), System.currentTimeMillis());
-    byte[] body = ShipmentCodec.encodeGzip(new Shipment(config.region(), heard, entries));
+    var sketches = sketchStore.regionSketches(keys, config.sketches(), System.currentTimeMillis());
+    byte[] body = ShipmentCodec.encodeGzip(new Shipment(config.region(), heard, entries, sketches));
     HttpRequest.Builder req = HttpRequest.newBuilder(peer.mergeUri())
         .timeout(Duration.ofSeconds(10))
         .header("Content-Type", "application/json")

@@ -50,7 +50,8 @@ public record RegionMergeConfig(
     Duration heartbeat,
     int batch,
     long logMax,
-    int maxBodyBytes) {
+    int maxBodyBytes,
+    io.countctl.core.sketch.SketchSettings sketches) {
 
   public RegionMergeConfig {
     peers = List.copyOf(peers);
@@ -76,7 +77,8 @@ public record RegionMergeConfig(
         s.millis("COUNT_MERGE_HEARTBEAT_MS", 1_000, 10, 600_000),
         s.integer("COUNT_MERGE_BATCH", 1_000, 1, 100_000),
         s.number("COUNT_MERGE_LOG_MAX", 1_000_000, 1, Long.MAX_VALUE),
-        s.integer("COUNT_MERGE_MAX_BODY_BYTES", 16 << 20, 1024, Integer.MAX_VALUE));
+        s.integer("COUNT_MERGE_MAX_BODY_BYTES", 16 << 20, 1024, Integer.MAX_VALUE),
+        io.countctl.core.sketch.SketchSettings.parse(s.string(io.countctl.core.sketch.SketchSettings.SETTING, "")));
   }
 
   /** {@code us=http://host:port,ap=https://…}; a peer named like this region is refused. */

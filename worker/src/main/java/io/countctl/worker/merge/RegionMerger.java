@@ -75,6 +75,7 @@ public final class RegionMerger implements AutoCloseable {
     PrometheusMeterRegistry metrics = MetricsRegistry.create("region-merge", config.cluster(), config.region());
     CounterStore counters = new CounterStore(config.redisUrl(), config.cluster(), 8);
     RegionStore store = new RegionStore(counters);
+    io.countctl.core.store.SketchStore sketches = new io.countctl.core.store.SketchStore(counters);
     try {
       store.enableChangeLog(); // from here on every change is logged; what came before, a first scan sends
     } catch (RuntimeException e) {
@@ -86,7 +87,7 @@ public final class RegionMerger implements AutoCloseable {
         .connectTimeout(Duration.ofSeconds(2)).executor(blocking).build();
     List<PeerShipper> shippers = new ArrayList<>();
     for (Peer p : config.peers()) {
-      shippers.add(new PeerShipper(p, config, store, http, metrics));
+      shippers.add(new PeerShipper(p, config, store, sketches, http, metrics));
     }
     Topics topics = new Topics(config.cluster());
     // Created here too (if missing) so that a first publish cannot leave them to the broker's auto-creation.
@@ -105,7 +106,7 @@ public final class RegionMerger implements AutoCloseable {
     RegionMerger merger = new RegionMerger(config, counters, vertx, blocking, shippers, port, producer, totals);
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, metrics, () -> merger.problem);
-    new MergeEndpoint(config.region(), config.secret(), store, blocking, config.maxBodyBytes(), metrics,
+    new MergeEndpoint(config.region(), config.secret(), store, sketches, config.sketches(), blocking, config.maxBodyBytes(), metrics,
         merger::publishMerged).mount(router);
     router.get("/v1/peers").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
         .end(merger.peersJson().encode()));

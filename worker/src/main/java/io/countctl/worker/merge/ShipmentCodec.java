@@ -3,6 +3,7 @@ package io.countctl.worker.merge;
 import io.countctl.core.counter.PnCounter;
 import io.countctl.core.key.CounterKey;
 import io.countctl.core.store.RegionEntry;
+import io.countctl.core.store.RegionSketch;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -18,8 +19,10 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * The shipment wire format, JSON sent gzip-compressed:
- * {@code {"v":1,"from":"eu","heard":{"eu":ms,…},"entries":[["post-1/likes","eu",p,n,t],…]}}. Flat
- * arrays keep it small; gzip folds the repeated keys and region names.
+ * {@code {"v":1,"from":"eu","heard":{"eu":ms,…},"entries":[["post-1/likes","eu",p,n,t],…],
+ * "sketches":[["video-9/views","unique",null,0,"<base64>"],["video-9/views","item","1h",bucket,"<base64>"],…]}}.
+ * Flat arrays keep it small; gzip folds the repeated keys and region names. {@code sketches} is
+ * optional (a receiver from before it ignores it).
  */
 public final class ShipmentCodec {
   static final int VERSION = 1;
@@ -48,8 +51,17 @@ public final class ShipmentCodec {
       entries.add(new JsonArray().add(e.key().toString()).add(e.region()).add(e.state().p()).add(e.state().n())
           .add(e.updatedAtMillis()));
     }
-    byte[] json = new JsonObject().put("v", VERSION).put("from", s.from()).put("heard", heard).put("entries", entries)
-        .toBuffer().getBytes();
+    JsonObject body = new JsonObject().put("v", VERSION).put("from", s.from()).put("heard", heard).put("entries", entries);
+    if (!s.sketches().isEmpty()) {
+      JsonArray sketches = new JsonArray();
+      for (RegionSketch k : s.sketches()) {
+        sketches.add(new JsonArray().add(k.key().toString()).add(k.unique() ? "unique" : k.by().label())
+            .add(k.unique() ? null : k.window().label()).add(k.bucket())
+            .add(java.util.Base64.getEncoder().encodeToString(k.sketch())));
+      }
+      body.put("sketches", sketches);
+    }
+    byte[] json = body.toBuffer().getBytes();
     ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, json.length / 4));
     try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
       gz.write(json);
@@ -118,7 +130,52 @@ public final class ShipmentCodec {
       long t = nonNegative(e.getValue(4), "entries[" + i + "] t");
       entries.add(new RegionEntry(key, region, new PnCounter(p, n), t));
     }
-    return new Shipment(from, heard, entries);
+    return new Shipment(from, heard, entries, sketches(json.getValue("sketches")));
+  }
+
+  /** The optional sketches: checked here (kinds, windows, base64, DataSketches' own format) so a bad one refuses the shipment. */
+  private static List<RegionSketch> sketches(Object value) {
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof JsonArray arr)) {
+      throw new Refused("malformed_state", "\"sketches\" must be an array");
+    }
+    List<RegionSketch> out = new ArrayList<>(arr.size());
+    for (int i = 0; i < arr.size(); i++) {
+      String at = "sketches[" + i + "]";
+      if (!(arr.getValue(i) instanceof JsonArray e) || e.size() != 5 || !(e.getValue(0) instanceof String keyText)
+          || !(e.getValue(1) instanceof String kind) || !(e.getValue(4) instanceof String b64)) {
+        throw new Refused("malformed_state", at + " must be [key, unique|user|item, window, bucket, base64]");
+      }
+      CounterKey key;
+      byte[] bytes;
+      try {
+        key = CounterKey.parse(keyText);
+        bytes = java.util.Base64.getDecoder().decode(b64);
+      } catch (IllegalArgumentException bad) {
+        throw new Refused("malformed_state", at + ": " + bad.getMessage());
+      }
+      long bucket = nonNegative(e.getValue(3), at + " bucket");
+      try {
+        if (kind.equals("unique")) {
+          io.countctl.core.sketch.UniqueSketch.fromBytes(bytes);
+          out.add(new RegionSketch(key, null, null, 0, bytes));
+          continue;
+        }
+        var by = io.countctl.core.sketch.TopBy.parse(kind)
+            .orElseThrow(() -> new Refused("malformed_state", at + ": unknown kind '" + kind + "'"));
+        var window = e.getValue(2) instanceof String w ? io.countctl.core.sketch.SketchWindow.parse(w) : java.util.Optional.<io.countctl.core.sketch.SketchWindow>empty();
+        if (window.isEmpty() || window.get().bucketOf(bucket) != bucket) {
+          throw new Refused("malformed_state", at + ": unknown window or a bucket that does not start one");
+        }
+        io.countctl.core.sketch.TopItems.fromBytes(bytes);
+        out.add(new RegionSketch(key, by, window.get(), bucket, bytes));
+      } catch (IllegalArgumentException bad) {
+        throw new Refused("malformed_state", at + ": " + bad.getMessage());
+      }
+    }
+    return out;
   }
 
   private static String region(Object v, String what) {
