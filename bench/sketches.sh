@@ -91,5 +91,13 @@ counter's writes reached ${partitions} of the topic's partitions (one field each
 |---|---|---|---|---|---|
 ${rows}
 MD
+{
+  echo
+  echo "Sketch sizes by audience at the defaults (\\`bench/SketchBytes.java\\`: serialized = a batch's, a Redis field's and a"
+  echo "shipment's bytes; heap = what an edge holds per counter during one flush interval, retained size measured over many instances):"
+  echo
+  DS=$(ls ~/.m2/repository/org/apache/datasketches/datasketches-java/*/datasketches-java-*.jar | head -1)
+  "$(bin/find-jdk)/bin/java" -XX:+UseSerialGC -Xms2g -Xmx2g -cp "core/target/classes:$DS" bench/SketchBytes.java
+} >> "$work/result.md"
 cat "$work/result.md"
 log "raw output in $work (append result.md to bench/RESULTS.md)"
