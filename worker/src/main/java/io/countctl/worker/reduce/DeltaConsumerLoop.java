@@ -41,6 +41,7 @@ public final class DeltaConsumerLoop implements AutoCloseable {
   private final io.countctl.core.store.SketchStore sketchStore;
   private final io.countctl.core.sketch.SketchSettings sketchSettings;
   private final Counter staleFolds;
+  private final Counter sketchBytes;
   private final TotalsPublisher totals;
   private final DeadLetters deadLetters;
   private final Map<Integer, PartitionState> owned = new ConcurrentHashMap<>();
@@ -71,6 +72,7 @@ public final class DeltaConsumerLoop implements AutoCloseable {
     this.sketchStore = new io.countctl.core.store.SketchStore(store);
     this.sketchSettings = sketchSettings;
     this.staleFolds = metrics.counter("count_worker_stale_sketch_folds_total");
+    this.sketchBytes = metrics.counter("count_worker_sketch_bytes_written_total");
     this.totals = new TotalsPublisher(producer, topics.totals(), metrics);
     this.deadLetters = new DeadLetters(producer, topics.deltasDlq());
     Map<String, Object> config = new HashMap<>();
@@ -194,6 +196,11 @@ public final class DeltaConsumerLoop implements AutoCloseable {
           commit = chunk.sketches().fold(commit, base, store.keys());
         }
         result = store.apply(commit);
+        if (result instanceof CommitResult.Applied) {
+          for (var w : commit.sketches()) {
+            sketchBytes.increment(w.value().length);
+          }
+        }
         commitLatency.record(Duration.ofNanos(System.nanoTime() - start));
         lastSuccessNanos = System.nanoTime();
         problem = "";
