@@ -96,6 +96,21 @@ class RealServerObjectsTest {
     assertFalse(Serialization.asYaml(dc.getSpec()).contains("unique"), Serialization.asYaml(dc.getSpec()));
   }
 
+  /**
+   * The recorded ConfigMap holds the old form {@code views:unique:topk=10}, which the components of
+   * this version refuse: the upgraded operator rewrites it (and the hash change rolls the pods).
+   */
+  @Test
+  void theOldCounterOptionsInALiveConfigMapAreRewritten() {
+    DistributedCounter dc = fixture("distributedcounter-likes.yaml", DistributedCounter.class);
+    ConfigMap live = fixture("configmap-likes-config.yaml", ConfigMap.class);
+    assertEquals("likes,views:unique:topk=10", live.getData().get("COUNT_COUNTER_OPTIONS"));
+    ConfigMap desired = DesiredState.stamped(new ConfigMapDependent().desiredFor(plan(dc)));
+    live.setData(new HashMap<>(live.getData()));
+    assertFalse(DesiredState.matches(writtenFor(live, desired), desired));
+    assertEquals("likes,views:topk=10", whatAnUpdateSends(live, desired).getData().get("COUNT_COUNTER_OPTIONS"));
+  }
+
   @Test
   void aDefaultedDeploymentWithStatusIsNotRewritten() {
     DistributedCounter dc = fixture("distributedcounter-likes.yaml", DistributedCounter.class);
