@@ -45,6 +45,37 @@ class CrdUpToDateTest {
     assertEquals(60000.0, spec.getProperties().get("flushIntervalMs").getMaximum());
   }
 
+  /** {@code kubectl explain distributedcounter.spec.counters}: bounds, the windows allowed and the defaults. */
+  @Test
+  void counterOptionsAreBoundedAndSayTheirDefaults() throws IOException {
+    CustomResourceDefinition crd = Serialization.unmarshal(Files.readString(CHECKED_IN), CustomResourceDefinition.class);
+    var counter = crd.getSpec().getVersions().getFirst().getSchema().getOpenAPIV3Schema().getProperties().get("spec")
+        .getProperties().get("counters").getItems().getSchema();
+    var options = counter.getProperties();
+    assertEquals(java.util.Set.of("name", "uniqueLgK", "topK", "windows"), options.keySet(), "no 'unique' any more");
+    assertEquals(10.0, options.get("uniqueLgK").getMinimum());
+    assertEquals(16.0, options.get("uniqueLgK").getMaximum());
+    assertEquals(0.0, options.get("topK").getMinimum());
+    assertEquals(1000.0, options.get("topK").getMaximum());
+    var windows = options.get("windows");
+    assertEquals("array", windows.getType());
+    assertEquals(5L, windows.getMaxItems());
+    var pattern = java.util.regex.Pattern.compile(windows.getItems().getSchema().getPattern());
+    for (String w : io.countctl.operator.api.CounterSpecs.WINDOWS) {
+      assertTrue(pattern.matcher(w).matches(), w);
+    }
+    for (String w : java.util.List.of("2h", "1d", "ALL", "1h+all", "")) {
+      assertTrue(!pattern.matcher(w).matches(), w);
+    }
+    assertTrue(windows.getXKubernetesValidations().getFirst().getRule().contains("exists_one"), "no window twice");
+    assertTrue(counter.getXKubernetesValidations().getFirst().getRule().contains("self.topK == 0"),
+        "no windows when top-K is off");
+    assertTrue(options.get("uniqueLgK").getDescription().contains("unset: 13"), options.get("uniqueLgK").getDescription());
+    assertTrue(options.get("topK").getDescription().contains("unset: 32")
+        && options.get("topK").getDescription().contains("0 turns top-K off"), options.get("topK").getDescription());
+    assertTrue(windows.getDescription().contains("unset: all five"), windows.getDescription());
+  }
+
   /** What {@code kubectl explain distributedcounter.spec} (and each field below it) prints. */
   @Test
   void specStatusAndEveryFieldOfTheSpecAreDescribed() throws IOException {

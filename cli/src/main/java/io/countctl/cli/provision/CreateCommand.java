@@ -3,6 +3,7 @@ package io.countctl.cli.provision;
 import io.countctl.operator.api.AckMode;
 import io.countctl.operator.api.ComponentSpec;
 import io.countctl.operator.api.CounterOptions;
+import io.countctl.operator.api.CounterSpecs;
 import io.countctl.operator.api.DistributedCounter;
 import io.countctl.operator.api.DistributedCounterSpec;
 import io.countctl.operator.api.KafkaSpec;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Parameters;
         "The operator then deploys its edges, workers and downtime handler on your Kafka and Redis."},
     footer = {"", "Examples:",
         "  countctl create likes --kafka kafka:9092 --redis redis://redis:6379 -n apps",
-        "  countctl create likes --kafka kafka:9092 --redis redis://redis:6379 --edges 3 --counter views:unique:topk=10",
+        "  countctl create likes --kafka kafka:9092 --redis redis://redis:6379 --edges 3 --counter views:topk=10:windows=1h+all",
         "  countctl create likes --kafka kafka:9092 --redis redis://redis:6379 --dry-run -o yaml > likes.yaml",
         "  countctl create -f crds/samples/distributedcounter.yaml"})
 public final class CreateCommand implements Callable<Integer> {
@@ -70,7 +71,10 @@ public final class CreateCommand implements Callable<Integer> {
   @Option(names = "--ack-mode", description = "durable or buffered (default durable).")
   String ackMode;
 
-  @Option(names = "--counter", paramLabel = "NAME[:unique][:topk=K]", description = "Per-counter options; repeatable.")
+  @Option(names = "--counter", paramLabel = "NAME[:lgk=L][:topk=K][:windows=W+W]",
+      description = {"Sketch options of one counter name; repeatable. Unique counts and top-K need none.",
+          "lgk: unique-count sketch size 10..16 (default 13); topk: largest k of /top, 0 = off, up to 1000"
+              + " (default 32); windows: of 1m, 10m, 1h, 24h, all (default all five)."})
   List<String> counters = new ArrayList<>();
 
   @Option(names = "--image-tag", description = "Tag of the component images (default: the operator's).")
@@ -204,28 +208,72 @@ public final class CreateCommand implements Callable<Integer> {
     return c;
   }
 
+  /** {@code NAME[:lgk=L][:topk=K][:windows=W+W]}; bounds are the validator's, which names the field. */
   static CounterOptions counterOptions(String text) {
-    String[] parts = text.split(":");
-    CounterOptions o = new CounterOptions(parts[0], false, 0);
+    String[] parts = text.split(":", -1);
+    CounterOptions o = new CounterOptions(parts[0]);
+    java.util.Set<String> given = new java.util.HashSet<>();
     for (int i = 1; i < parts.length; i++) {
-      if (parts[i].equals("unique")) {
-        o.setUnique(true);
-      } else if (parts[i].startsWith("topk=")) {
-        try {
-          o.setTopK(Integer.parseInt(parts[i].substring(5)));
-        } catch (NumberFormatException e) {
-          throw new ProvisionException(2, "--counter " + text + ": topk needs a number");
-        }
-      } else {
-        throw new ProvisionException(2, "--counter " + text + ": unknown option '" + parts[i] + "' (unique, topk=K)");
+      String part = parts[i];
+      int eq = part.indexOf('=');
+      String key = eq < 0 ? part : part.substring(0, eq);
+      String value = eq < 0 ? null : part.substring(eq + 1);
+      if (key.equals("unique")) {
+        throw new ProvisionException(2, "--counter " + text + ": 'unique' is no longer an option: unique counts need no"
+            + " set-up (a write's \"user\" feeds them for every counter); lgk=L sets their sketch size");
+      }
+      if (!List.of("lgk", "topk", "windows").contains(key) || value == null || value.isEmpty()) {
+        throw new ProvisionException(2, "--counter " + text + ": unknown option '" + part
+            + "' (lgk=L, topk=K, windows=W+W with W of " + String.join(", ", CounterSpecs.WINDOWS) + ")");
+      }
+      if (!given.add(key)) {
+        throw new ProvisionException(2, "--counter " + text + ": " + key + " is given twice");
+      }
+      switch (key) {
+        case "lgk" -> o.setUniqueLgK(number(text, key, value));
+        case "topk" -> o.setTopK(number(text, key, value));
+        default -> o.setWindows(List.of(value.split("\\+", -1)));
       }
     }
     return o;
   }
 
+  private static int number(String text, String key, String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new ProvisionException(2, "--counter " + text + ": " + key + " needs a number, got '" + value + "'");
+    }
+  }
+
+  /**
+   * The model reads {@code unique: true} without a word (objects stored under the old schema must
+   * still reconcile), but a file someone is about to apply should say that it means nothing now.
+   */
+  private static void refuseOldOptions(Path file, String text) {
+    Object counters;
+    try {
+      counters = Serialization.unmarshal(text, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class)
+          .get("spec", "counters");
+    } catch (RuntimeException e) {
+      return; // not even a resource: the typed read below says why
+    }
+    if (counters instanceof List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        if (list.get(i) instanceof java.util.Map<?, ?> entry && entry.containsKey("unique")) {
+          throw new ProvisionException(2, file + ": spec.counters[" + i + "].unique is no longer an option: unique"
+              + " counts need no set-up (a write's \"user\" feeds them for every counter); uniqueLgK sets their"
+              + " sketch size. Remove it.");
+        }
+      }
+    }
+  }
+
   private static DistributedCounter read(Path file) {
     try {
-      return Serialization.unmarshal(Files.readString(file), DistributedCounter.class);
+      String text = Files.readString(file);
+      refuseOldOptions(file, text);
+      return Serialization.unmarshal(text, DistributedCounter.class);
     } catch (IOException e) {
       throw new ProvisionException(2, "cannot read " + file + ": " + e.getMessage());
     } catch (RuntimeException e) {

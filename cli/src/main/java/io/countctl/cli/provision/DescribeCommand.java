@@ -2,6 +2,8 @@ package io.countctl.cli.provision;
 
 import io.countctl.operator.api.ComponentSpec;
 import io.countctl.operator.api.ComponentStatus;
+import io.countctl.operator.api.CounterOptions;
+import io.countctl.operator.api.CounterSpecs;
 import io.countctl.operator.api.DistributedCounter;
 import io.countctl.operator.api.DistributedCounterSpec;
 import io.countctl.operator.api.DistributedCounterStatus;
@@ -61,10 +63,16 @@ public final class DescribeCommand implements Callable<Integer> {
         : spec.getPeers().stream().map(p -> p.getRegion() + "=" + p.getUrl()).collect(Collectors.joining(", ")));
     out.printf("Ack mode:      %s, flush every %s%n", spec.getAckMode() == null ? "durable" : spec.getAckMode().value(),
         spec.getFlushIntervalMs() == null ? "default interval" : spec.getFlushIntervalMs() + " ms");
-    if (spec.getCounters() != null && !spec.getCounters().isEmpty()) {
-      out.printf("Counters:      %s%n", spec.getCounters().stream().map(c -> c.getName()
-          + (Boolean.TRUE.equals(c.getUnique()) ? " (unique)" : "")
-          + (c.getTopK() != null && c.getTopK() > 0 ? " (top " + c.getTopK() + ")" : "")).collect(Collectors.joining(", ")));
+    if (spec.getCounters() == null || spec.getCounters().isEmpty()) {
+      out.printf("Counters:      all defaults (%s)%n", sketchOptions(new CounterOptions("-")));
+    } else {
+      int width = spec.getCounters().stream().mapToInt(c -> String.valueOf(c.getName()).length()).max().orElse(0);
+      String label = "Counters:      ";
+      for (CounterOptions c : spec.getCounters()) {
+        out.printf("%s%-" + width + "s  %s%n", label, c.getName(), sketchOptions(c));
+        label = " ".repeat(label.length());
+      }
+      out.printf("%s(any other counter: the defaults)%n", label);
     }
     out.printf("Generation:    %s (status observed %s)%n", orDash(dc.getMetadata().getGeneration()),
         status == null ? "-" : orDash(status.getObservedGeneration()));
@@ -88,6 +96,18 @@ public final class DescribeCommand implements Callable<Integer> {
       out.printf("%-12s %-7s %-18s %-22s %s%n", c.getType(), c.getStatus(), orDash(c.getReason()),
           orDash(c.getLastTransitionTime()), orDash(c.getMessage()));
     }
+  }
+
+  /** A counter's sketch options as the components apply them, the defaults marked as such. */
+  static String sketchOptions(CounterOptions c) {
+    String lgk = c.getUniqueLgK() == null ? CounterSpecs.DEFAULT_LGK + " (default)" : String.valueOf(c.getUniqueLgK());
+    int topK = c.getTopK() == null ? CounterSpecs.DEFAULT_TOPK : c.getTopK();
+    if (topK == 0) {
+      return "unique lgK " + lgk + ", top-K off";
+    }
+    String windows = c.getWindows() == null ? String.join("+", CounterSpecs.WINDOWS) + " (default)"
+        : CounterSpecs.WINDOWS.stream().filter(c.getWindows()::contains).collect(Collectors.joining("+"));
+    return "unique lgK " + lgk + ", top-K " + topK + (c.getTopK() == null ? " (default)" : "") + ", windows " + windows;
   }
 
   private static void component(PrintStream out, String what, ComponentSpec spec, int defaultReplicas, ComponentStatus s) {

@@ -70,7 +70,7 @@ class ProvisionCommandsTest {
   void dryRunYamlAppliesAsADistributedCounter() {
     CommandRun run = CommandRun.of("create", "views", "--kafka", "kafka-0.kafka:9092,kafka-1.kafka:9092",
         "--redis", "redis://redis:6379", "--region", "eu-west", "--edges", "3", "--workers", "4", "--flush-ms", "10",
-        "--peer", "us-east=http://views-region-merge.us:8080", "--counter", "views:unique:topk=10", "--dry-run",
+        "--peer", "us-east=http://views-region-merge.us:8080", "--counter", "views:lgk=14:topk=10:windows=1h+all", "--counter", "likes", "--dry-run",
         "--kubeconfig", dir.resolve("no-such-kubeconfig").toString());
     assertEquals(0, run.exitCode(), run.toString());
     DistributedCounter dc = Serialization.unmarshal(run.out(), DistributedCounter.class);
@@ -82,6 +82,14 @@ class ProvisionCommandsTest {
     assertEquals(10, dc.getSpec().getFlushIntervalMs());
     assertEquals("us-east", dc.getSpec().getPeers().getFirst().getRegion());
     assertEquals(10, dc.getSpec().getCounters().getFirst().getTopK());
+    assertEquals(14, dc.getSpec().getCounters().getFirst().getUniqueLgK());
+    assertEquals(List.of("1h", "all"), dc.getSpec().getCounters().getFirst().getWindows());
+    assertEquals(java.util.Map.of("name", "likes"), Serialization.unmarshal(run.out(),
+        io.fabric8.kubernetes.api.model.GenericKubernetesResource.class).get("spec", "counters", 1),
+        "a counter given no option is just its name");
+    assertFalse(run.out().contains("unique:"), run.out());
+    assertEquals("views:lgk=14:topk=10:windows=1h+all,likes", io.countctl.operator.reconcile.CounterPlan.of(dc,
+        io.countctl.operator.reconcile.ImageDefaults.BUILT_IN).settings().get("COUNT_COUNTER_OPTIONS"));
 
     DistributedCounter applied = client.resources(DistributedCounter.class).inNamespace("dry").resource(dc).create();
     assertEquals("kafka-0.kafka:9092,kafka-1.kafka:9092", applied.getSpec().getKafka().getBootstrapServers());
@@ -93,7 +101,8 @@ class ProvisionCommandsTest {
   void createGetDescribeAndDelete() {
     String cfg = kubeconfig.toString();
     CommandRun created = CommandRun.of("create", "likes", "--kafka", "kafka:9092", "--redis", "redis://redis:6379",
-        "--edges", "3", "--kubeconfig", cfg);
+        "--edges", "3", "--counter", "likes", "--counter", "comments:lgk=12:topk=10:windows=all+1h",
+        "--counter", "clicks:topk=0", "--kubeconfig", cfg);
     assertEquals(0, created.exitCode(), created.toString());
     assertTrue(created.out().contains("distributedcounter/likes created in apps"), created.out());
     assertEquals(1, CommandRun.of("create", "likes", "--kafka", "kafka:9092", "--redis", "redis://redis:6379",
@@ -146,6 +155,12 @@ class ProvisionCommandsTest {
     assertTrue(describe.out().matches("(?s).*\\nReady +False +ReplicasNotReady .*waiting for workers 1/2 ready.*"),
         describe.out());
     assertTrue(describe.out().contains("Degraded"), describe.out());
+    assertTrue(describe.out().contains("""
+        Counters:      likes     unique lgK 13 (default), top-K 32 (default), windows 1m+10m+1h+24h+all (default)
+                       comments  unique lgK 12, top-K 10, windows 1h+all
+                       clicks    unique lgK 13 (default), top-K off
+                       (any other counter: the defaults)
+        """), describe.out());
 
     CommandRun deleted = CommandRun.of("delete", "likes", "--wait", "--timeout", "20s", "--kubeconfig", cfg);
     assertEquals(0, deleted.exitCode(), deleted.toString());
@@ -169,6 +184,43 @@ class ProvisionCommandsTest {
     CommandRun noKafka = CommandRun.of("create", "x", "--redis", "redis://r:6379", "--dry-run");
     assertEquals(2, noKafka.exitCode());
     assertTrue(noKafka.err().contains("--kafka is required"), noKafka.err());
+  }
+
+  @Test
+  void counterOptionsAreCheckedAndTheOldUniqueIsRefused() throws IOException {
+    String[] base = {"create", "x", "--kafka", "k:9092", "--redis", "redis://r:6379", "--dry-run", "--counter"};
+    CommandRun unique = CommandRun.of(with(base, "views:unique:topk=10"));
+    assertEquals(2, unique.exitCode(), unique.toString());
+    assertTrue(unique.err().contains("'unique' is no longer an option: unique counts need no set-up"), unique.err());
+    for (String[] c : List.of(
+        new String[] {"views:lgk=20", "spec.counters[0].uniqueLgK must be between 10 and 16, got 20"},
+        new String[] {"views:topk=1001", "spec.counters[0].topK must be between 0 and 1000, got 1001"},
+        new String[] {"views:windows=1h+2h", "spec.counters[0].windows[1] must be one of 1m, 10m, 1h, 24h, all, got '2h'"},
+        new String[] {"views:windows=1h+1h", "spec.counters[0].windows[1] '1h' is listed twice"},
+        new String[] {"views:topk=0:windows=1h", "spec.counters[0].windows are kept for top-K, which topK: 0 turns off"},
+        new String[] {"views:topk=ten", "topk needs a number, got 'ten'"},
+        new String[] {"views:lgk=12:lgk=13", "lgk is given twice"},
+        new String[] {"views:top=3", "unknown option 'top=3' (lgk=L, topk=K, windows=W+W"},
+        new String[] {"views:windows=", "unknown option 'windows='"})) {
+      CommandRun run = CommandRun.of(with(base, c[0]));
+      assertEquals(2, run.exitCode(), run.toString());
+      assertTrue(run.err().contains(c[1]), c[0] + ": " + run.err());
+    }
+
+    Path old = dir.resolve("old.yaml");
+    Files.writeString(old, Files.readString(Path.of("..", "crds", "samples", "distributedcounter.yaml"))
+        .replace("      uniqueLgK: 14\n", "      unique: true\n"));
+    CommandRun fromFile = CommandRun.of("create", "-f", old.toString(), "--dry-run");
+    assertEquals(2, fromFile.exitCode(), fromFile.toString());
+    assertTrue(fromFile.err().contains("spec.counters[1].unique is no longer an option"), fromFile.err());
+    CommandRun sample = CommandRun.of("create", "-f", "../crds/samples/distributedcounter.yaml", "--dry-run");
+    assertEquals(0, sample.exitCode(), sample.toString());
+  }
+
+  private static String[] with(String[] base, String last) {
+    String[] args = java.util.Arrays.copyOf(base, base.length + 1);
+    args[base.length] = last;
+    return args;
   }
 
   @Test

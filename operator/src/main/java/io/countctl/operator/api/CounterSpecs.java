@@ -12,6 +12,21 @@ public final class CounterSpecs {
   public static final String SECRET_KEY_PATTERN = "^[-._a-zA-Z0-9]{1,253}$";
   /** The Service types the region-merge Service may have. */
   public static final String SERVICE_TYPE_PATTERN = "^(ClusterIP|NodePort|LoadBalancer)$";
+  /** The windows top-K may be kept for, in the order the components list them. */
+  public static final java.util.List<String> WINDOWS = java.util.List.of("1m", "10m", "1h", "24h", "all");
+  /** One of {@link #WINDOWS}. */
+  public static final String WINDOW_PATTERN = "^(1m|10m|1h|24h|all)$";
+  /** Bounds of a counter's unique-count sketch size (CPC lgK). */
+  public static final int MIN_LGK = 10;
+  public static final int MAX_LGK = 16;
+  /** Largest topK; 0 turns top-K off. */
+  public static final int MAX_TOPK = 1000;
+  /**
+   * What the components take for an option left unset (io.countctl.core.sketch.SketchSettings owns
+   * them; the operator renders only what is set). Here for what describe and the docs show.
+   */
+  public static final int DEFAULT_LGK = 13;
+  public static final int DEFAULT_TOPK = 32;
   public static final int MIN_FLUSH_MS = 1;
   public static final int MAX_FLUSH_MS = 60_000;
 

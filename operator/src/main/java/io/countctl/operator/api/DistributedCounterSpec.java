@@ -60,7 +60,9 @@ public class DistributedCounterSpec {
   @JsonPropertyDescription("Where the images come from; defaults from the operator's installation.")
   private ImageSpec image;
 
-  @JsonPropertyDescription("Per-counter options (unique counting, top-K).")
+  @JsonPropertyDescription("Per-counter sketch options (unique-count sketch size, top-K size and windows);"
+      + " counters not listed take the defaults. Unique counts and top-K need no entry: a write's user and"
+      + " item feed them for every counter (COUNT_COUNTER_OPTIONS).")
   private List<CounterOptions> counters = new ArrayList<>();
 
   public KafkaSpec getKafka() {

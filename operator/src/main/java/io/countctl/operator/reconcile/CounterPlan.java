@@ -2,6 +2,7 @@ package io.countctl.operator.reconcile;
 
 import io.countctl.operator.api.ComponentSpec;
 import io.countctl.operator.api.CounterOptions;
+import io.countctl.operator.api.CounterSpecs;
 import io.countctl.operator.api.DistributedCounter;
 import io.countctl.operator.api.DistributedCounterSpec;
 import io.countctl.operator.api.ImageSpec;
@@ -165,13 +166,22 @@ public record CounterPlan(
     return Optional.ofNullable(resources.get(component));
   }
 
-  private static String counterOption(CounterOptions o) {
+  /**
+   * One entry of {@code COUNT_COUNTER_OPTIONS}, {@code name[:lgk=L][:topk=K][:windows=A+B]}: only what
+   * the spec sets, so the components' defaults stay theirs. Windows in their fixed order, so that
+   * reordering the list changes no setting and rolls no pod.
+   */
+  static String counterOption(CounterOptions o) {
     StringBuilder s = new StringBuilder(o.getName());
-    if (Boolean.TRUE.equals(o.getUnique())) {
-      s.append(":unique");
+    if (o.getUniqueLgK() != null) {
+      s.append(":lgk=").append(o.getUniqueLgK());
     }
-    if (o.getTopK() != null && o.getTopK() > 0) {
+    if (o.getTopK() != null) {
       s.append(":topk=").append(o.getTopK());
+    }
+    if (o.getWindows() != null && !o.getWindows().isEmpty()) {
+      s.append(":windows=").append(CounterSpecs.WINDOWS.stream()
+          .filter(o.getWindows()::contains).collect(Collectors.joining("+")));
     }
     return s.toString();
   }

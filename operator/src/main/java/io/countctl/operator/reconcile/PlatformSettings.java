@@ -24,7 +24,10 @@ public final class PlatformSettings {
   public static final String WORKER_ID = "COUNT_WORKER_ID";
   public static final String EDGE_ID = "COUNT_EDGE_ID";
   public static final String ADVERTISED_URL = "COUNT_ADVERTISED_URL";
-  /** Per-counter options, {@code likes:unique,views:topk=10}; read by the sketch features. */
+  /**
+   * Per-counter sketch options, {@code likes,views:lgk=13:topk=10:windows=1h+all}; names not listed
+   * take the defaults. Parsed by {@code io.countctl.core.sketch.SketchSettings}.
+   */
   public static final String COUNTER_OPTIONS = "COUNT_COUNTER_OPTIONS";
 
   /** The port every component serves HTTP (API, health, metrics) on inside its pod. */

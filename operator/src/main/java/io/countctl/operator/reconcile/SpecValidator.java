@@ -109,10 +109,37 @@ public final class SpecValidator {
         } else if (!names.add(c.getName())) {
           problems.add(at + ".name '" + c.getName() + "' is listed twice");
         }
-        range(problems, at + ".topK", c.getTopK(), 0, 1000);
+        range(problems, at + ".uniqueLgK", c.getUniqueLgK(), CounterSpecs.MIN_LGK, CounterSpecs.MAX_LGK);
+        range(problems, at + ".topK", c.getTopK(), 0, CounterSpecs.MAX_TOPK);
+        windows(problems, at + ".windows", c);
       }
     }
     return problems;
+  }
+
+  private static void windows(List<String> problems, String at, CounterOptions c) {
+    List<String> windows = c.getWindows();
+    if (windows == null) {
+      return;
+    }
+    if (c.getTopK() != null && c.getTopK() == 0) {
+      problems.add(at + " are kept for top-K, which topK: 0 turns off: drop one of them");
+      return;
+    }
+    if (windows.isEmpty()) {
+      problems.add(at + " must name at least one of " + String.join(", ", CounterSpecs.WINDOWS)
+          + " (leave it out for all five; topK: 0 turns top-K off)");
+      return;
+    }
+    Set<String> seen = new HashSet<>();
+    for (int j = 0; j < windows.size(); j++) {
+      String w = windows.get(j);
+      if (w == null || !CounterSpecs.WINDOWS.contains(w)) {
+        problems.add(at + "[" + j + "] must be one of " + String.join(", ", CounterSpecs.WINDOWS) + ", got '" + w + "'");
+      } else if (!seen.add(w)) {
+        problems.add(at + "[" + j + "] '" + w + "' is listed twice");
+      }
+    }
   }
 
   private static void component(List<String> problems, String at, ComponentSpec c) {

@@ -76,6 +76,41 @@ class RealServerObjectsTest {
     return GenericResourceUpdater.updateResource(actual, desired, context);
   }
 
+  /**
+   * The recorded resource predates the sketch options: its counter "views" still says
+   * {@code unique: true}, which did nothing and is no longer in the schema. A real server prunes it
+   * once the new CRD is installed; where none does (an old CRD still installed, a hand-made YAML)
+   * the operator must still read the object and keep the rest of the entry.
+   */
+  @Test
+  void aResourceStoredUnderTheOldSchemaStillReads() throws IOException {
+    assertTrue(Files.readString(FIXTURES.resolve("distributedcounter-likes.yaml")).contains("unique: true"),
+        "the fixture is the recorded one, old field included");
+    DistributedCounter dc = fixture("distributedcounter-likes.yaml", DistributedCounter.class);
+    assertEquals("views", dc.getSpec().getCounters().get(1).getName());
+    assertEquals(10, dc.getSpec().getCounters().get(1).getTopK());
+    assertEquals(null, dc.getSpec().getCounters().get(1).getUniqueLgK());
+    assertEquals(List.of(), io.countctl.operator.reconcile.SpecValidator.problems(dc));
+    assertEquals("likes,views:topk=10", plan(dc).settings().get("COUNT_COUNTER_OPTIONS"));
+    // Written back (a status update, an edit through fabric8), the old field is gone.
+    assertFalse(Serialization.asYaml(dc.getSpec()).contains("unique"), Serialization.asYaml(dc.getSpec()));
+  }
+
+  /**
+   * The recorded ConfigMap holds the old form {@code views:unique:topk=10}, which the components of
+   * this version refuse: the upgraded operator rewrites it (and the hash change rolls the pods).
+   */
+  @Test
+  void theOldCounterOptionsInALiveConfigMapAreRewritten() {
+    DistributedCounter dc = fixture("distributedcounter-likes.yaml", DistributedCounter.class);
+    ConfigMap live = fixture("configmap-likes-config.yaml", ConfigMap.class);
+    assertEquals("likes,views:unique:topk=10", live.getData().get("COUNT_COUNTER_OPTIONS"));
+    ConfigMap desired = DesiredState.stamped(new ConfigMapDependent().desiredFor(plan(dc)));
+    live.setData(new HashMap<>(live.getData()));
+    assertFalse(DesiredState.matches(writtenFor(live, desired), desired));
+    assertEquals("likes,views:topk=10", whatAnUpdateSends(live, desired).getData().get("COUNT_COUNTER_OPTIONS"));
+  }
+
   @Test
   void aDefaultedDeploymentWithStatusIsNotRewritten() {
     DistributedCounter dc = fixture("distributedcounter-likes.yaml", DistributedCounter.class);

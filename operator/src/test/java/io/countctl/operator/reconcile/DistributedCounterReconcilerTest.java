@@ -161,7 +161,7 @@ class DistributedCounterReconcilerTest {
     assertEquals("5", config.getData().get("COUNT_FLUSH_MS"));
     assertEquals("12", config.getData().get("COUNT_PARTITIONS"));
     assertEquals("http://alpha-downtime-handler:8080", config.getData().get("COUNT_DOWNTIME_URL"));
-    assertEquals("likes,views:unique:topk=10", config.getData().get("COUNT_COUNTER_OPTIONS"));
+    assertEquals("likes,views:lgk=14:topk=10:windows=1h+all", config.getData().get("COUNT_COUNTER_OPTIONS"));
     assertTrue(secret.getData().get("secret").length() > 20);
 
     // Accounts: the downtime handler may read pods in its namespace; the others get no token.
@@ -500,6 +500,40 @@ class DistributedCounterReconcilerTest {
     client.configMaps().inNamespace(NS).withLabels(selector).list().getItems().forEach(o -> left.add("configmap/" + o.getMetadata().getName()));
     client.secrets().inNamespace(NS).withLabels(selector).list().getItems().forEach(o -> left.add("secret/" + o.getMetadata().getName()));
     return left;
+  }
+
+  /**
+   * The resource as a real server stored it under the old schema (k8s-fixtures, {@code unique: true}
+   * on a counter), sent as is: the mock server keeps the field, as a cluster still running the old
+   * CRD would. The operator reads it, deploys, and renders only the options that still mean
+   * something; a change to the sketch options then rolls the components that read them.
+   */
+  @Test
+  void aResourceOfTheOldSchemaIsReconciledAndItsOptionsRollThePods() throws IOException {
+    var old = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(java.nio.file.Files.readString(
+        java.nio.file.Path.of("src/test/resources/k8s-fixtures/distributedcounter-likes.yaml")),
+        io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+    old.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("lambda").withNamespace(NS).build());
+    old.getAdditionalProperties().remove("status");
+    assertEquals(Boolean.TRUE, old.<Boolean>get("spec", "counters", 1, "unique"));
+    client.resource(old).create();
+
+    Deployment edge = awaitDeployment("lambda-edge");
+    ConfigMap config = await().atMost(WAIT).until(
+        () -> client.configMaps().inNamespace(NS).withName("lambda-config").get(), java.util.Objects::nonNull);
+    assertEquals("likes,views:topk=10", config.getData().get("COUNT_COUNTER_OPTIONS"));
+    awaitCondition("lambda", DistributedCounterStatus.DEGRADED, "False");
+    String hash = edge.getSpec().getTemplate().getMetadata().getAnnotations().get(ComponentDeployment.SETTINGS_HASH);
+
+    edit("lambda", dc -> {
+      dc.getSpec().getCounters().get(1).setUniqueLgK(12);
+      dc.getSpec().getCounters().get(1).setWindows(List.of("all", "10m"));
+      return dc;
+    });
+    await().atMost(WAIT).until(() -> "likes,views:lgk=12:topk=10:windows=10m+all".equals(
+        client.configMaps().inNamespace(NS).withName("lambda-config").get().getData().get("COUNT_COUNTER_OPTIONS")));
+    await().atMost(WAIT).until(() -> !hash.equals(awaitDeployment("lambda-edge").getSpec().getTemplate().getMetadata()
+        .getAnnotations().get(ComponentDeployment.SETTINGS_HASH)));
   }
 
   @Test

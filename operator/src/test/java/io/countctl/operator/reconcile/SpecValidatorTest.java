@@ -3,6 +3,7 @@ package io.countctl.operator.reconcile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.countctl.operator.api.CounterOptions;
 import io.countctl.operator.api.DistributedCounter;
 import io.countctl.operator.api.PeerSpec;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -48,10 +49,41 @@ class SpecValidatorTest {
         Arguments.of("spec.peerSecretRef.key", (Consumer<DistributedCounter>) dc -> dc.getSpec().setPeerSecretRef(
             new io.countctl.operator.api.SecretKeyRef("count-peers", null))),
         Arguments.of("spec.counters[2].name", (Consumer<DistributedCounter>) dc -> dc.getSpec().getCounters().add(
-            new io.countctl.operator.api.CounterOptions("likes", false, 0))),
+            new CounterOptions("likes"))),
         Arguments.of("spec.counters[1].topK", (Consumer<DistributedCounter>) dc -> dc.getSpec().getCounters().get(1).setTopK(5000)),
+        Arguments.of("spec.counters[1].topK", (Consumer<DistributedCounter>) dc -> dc.getSpec().getCounters().get(1).setTopK(-1)),
+        Arguments.of("spec.counters[1].uniqueLgK", (Consumer<DistributedCounter>) dc -> dc.getSpec().getCounters().get(1).setUniqueLgK(9)),
+        Arguments.of("spec.counters[1].uniqueLgK", (Consumer<DistributedCounter>) dc -> dc.getSpec().getCounters().get(1).setUniqueLgK(17)),
+        Arguments.of("spec.counters[1].windows[1]", (Consumer<DistributedCounter>) dc -> dc.getSpec().getCounters().get(1)
+            .setWindows(List.of("1h", "2h"))),
+        Arguments.of("spec.counters[1].windows[2]", (Consumer<DistributedCounter>) dc -> dc.getSpec().getCounters().get(1)
+            .setWindows(List.of("1h", "all", "1h"))),
+        Arguments.of("spec.counters[1].windows", (Consumer<DistributedCounter>) dc -> dc.getSpec().getCounters().get(1)
+            .setWindows(List.of())),
+        Arguments.of("spec.counters[1].windows", (Consumer<DistributedCounter>) dc -> {
+          dc.getSpec().getCounters().get(1).setTopK(0);
+          dc.getSpec().getCounters().get(1).setWindows(List.of("1h"));
+        }),
         Arguments.of("metadata.name", (Consumer<DistributedCounter>) dc -> dc.getMetadata().setName("x".repeat(41))),
         Arguments.of("metadata.name", (Consumer<DistributedCounter>) dc -> dc.getMetadata().setName("1likes")));
+  }
+
+  @Test
+  void theMessagesSayWhatIsAllowed() {
+    DistributedCounter dc = sample();
+    dc.getSpec().getCounters().get(1).setWindows(List.of("2h"));
+    dc.getSpec().getCounters().get(1).setUniqueLgK(20);
+    assertEquals(List.of("spec.counters[1].uniqueLgK must be between 10 and 16, got 20",
+        "spec.counters[1].windows[0] must be one of 1m, 10m, 1h, 24h, all, got '2h'"), SpecValidator.problems(dc));
+  }
+
+  @Test
+  void everyOptionAtItsBoundsIsValid() {
+    DistributedCounter dc = sample();
+    dc.getSpec().getCounters().add(new CounterOptions("a", 10, 0, null));
+    dc.getSpec().getCounters().add(new CounterOptions("b", 16, 1000, List.of("1m", "10m", "1h", "24h", "all")));
+    dc.getSpec().getCounters().add(new CounterOptions("c", null, null, List.of("all")));
+    assertEquals(List.of(), SpecValidator.problems(dc));
   }
 
   @ParameterizedTest(name = "{0}")
