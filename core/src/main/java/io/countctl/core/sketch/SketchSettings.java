@@ -47,8 +47,11 @@ public record SketchSettings(Map<String, SketchOptions> perCounter) {
           case "lgk" -> lgK = number(name, k, v);
           case "topk" -> topK = number(name, k, v);
           case "windows" -> windows = windows(name, v);
-          case "unique" -> throw new ConfigException(SETTING + ": '" + name + ":unique' is no longer an option: "
-              + "every counter counts uniques when writes carry a user (lgk=L sets the sketch size)");
+          // Written by operators before unique counts needed no set-up; it did nothing then and
+          // does nothing now, and refusing it would stop components started from an old ConfigMap.
+          case "unique" -> org.slf4j.LoggerFactory.getLogger(SketchSettings.class).warn(
+              "{}: '{}:unique' is no longer an option and is ignored (every counter counts uniques when writes carry a user)",
+              SETTING, name);
           default -> throw new ConfigException(SETTING + ": unknown option '" + p + "' for " + name
               + " (lgk=L, topk=K, windows=1m+10m+1h+24h+all)");
         }

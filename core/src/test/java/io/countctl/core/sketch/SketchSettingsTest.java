@@ -20,7 +20,8 @@ class SketchSettingsTest {
 
   @Test
   void badOptionsNameTheSettingAndTheProblem() {
-    assertTrue(assertThrows(ConfigException.class, () -> SketchSettings.parse("views:unique")).getMessage().contains("no longer"));
+    // the old form an operator may still have written: ignored with a warning, not a refusal to start
+    assertEquals(new SketchOptions(13, 10, SketchOptions.DEFAULTS.windows()), SketchSettings.parse("views:unique:topk=10").of("views"));
     assertTrue(assertThrows(ConfigException.class, () -> SketchSettings.parse("views:lgk=30")).getMessage().contains("lgk"));
     assertTrue(assertThrows(ConfigException.class, () -> SketchSettings.parse("views:topk=x")).getMessage().contains("topk"));
     assertTrue(assertThrows(ConfigException.class, () -> SketchSettings.parse("views:windows=2h")).getMessage().contains("2h"));
