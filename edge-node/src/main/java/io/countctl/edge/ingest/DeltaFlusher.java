@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * partition (seed 000's hot key trap).
  *
  * <p>Runs on its own thread: {@code send} may block while Kafka is unreachable, and the event
- * loops must never wait for it.
+ * loops must never wait for it. It is also the one owner of the sketch accumulator: a flush folds
+ * its generation's sketched writes into one {@code SketchDelta} per counter, carried in the same
+ * flush's records.
  */
 public final class DeltaFlusher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeltaFlusher.class);
