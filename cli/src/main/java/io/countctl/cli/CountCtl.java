@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       io.countctl.cli.data.CountCommands.Inc.class,
       io.countctl.cli.data.CountCommands.Dec.class,
       GetCommand.class,
+      io.countctl.cli.data.SketchCommands.Unique.class,
+      io.countctl.cli.data.SketchCommands.Top.class,
       io.countctl.cli.provision.CreateCommand.class,
       io.countctl.cli.provision.DescribeCommand.class,
       io.countctl.cli.provision.DeleteCommand.class,

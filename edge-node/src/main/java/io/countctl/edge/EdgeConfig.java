@@ -2,6 +2,7 @@ package io.countctl.edge;
 
 import io.countctl.core.config.AckMode;
 import io.countctl.core.config.Settings;
+import io.countctl.core.sketch.SketchSettings;
 import java.net.URI;
 import java.time.Duration;
 
@@ -25,7 +26,7 @@ import java.time.Duration;
  *   <tr><td>COUNT_MAX_PENDING_COUNTERS</td><td>1000000</td><td>unflushed counters held before writes get 503</td></tr>
  *   <tr><td>COUNT_MAX_KAFKA_STALL_MS</td><td>5000</td><td>writes get 503 once Kafka has acknowledged nothing for this long</td></tr>
  *   <tr><td>COUNT_WRITE_TIMEOUT_MS</td><td>10000</td><td>durable mode: a write not confirmed by then gets 503</td></tr>
- *   <tr><td>COUNT_READ_CACHE_MS</td><td>250</td><td>how long a total read from Redis is served</td></tr>
+ *   <tr><td>COUNT_READ_CACHE_MS</td><td>250</td><td>how long a total, a unique count or a top-K list read from Redis is served</td></tr>
  *   <tr><td>COUNT_READ_CACHE_ENTRIES</td><td>100000</td><td>most totals cached</td></tr>
  *   <tr><td>COUNT_EVENT_LOOPS</td><td>2 × cores</td><td>HTTP server instances (one per event loop)</td></tr>
  *   <tr><td>COUNT_ADVERTISED_URL</td><td>http://host name:port</td><td>where workers reach this edge's internal webhook</td></tr>
@@ -35,6 +36,12 @@ import java.time.Duration;
  *   <tr><td>COUNT_SSE_LEASE_MS</td><td>5000</td><td>watched counters' subscriptions are published again this often
  *       (a worker that dropped this edge learns them back; bounds how long a stream can stay stale after a fault)</td></tr>
  *   <tr><td>COUNT_SSE_MAX_COUNTERS</td><td>100</td><td>most counters on one SSE stream</td></tr>
+ *   <tr><td>COUNT_COUNTER_OPTIONS</td><td>none</td><td>sketch sizes and top-K windows per counter name,
+ *       {@code name[:lgk=L][:topk=K][:windows=1h+all],…} ({@link SketchSettings}; set by the operator, the
+ *       workers read the same value); unique and top reads are sized by it, and {@code k} is bounded by topk</td></tr>
+ *   <tr><td>COUNT_TOP_REFRESH_MS</td><td>500</td><td>how often each watched top-K list ({@code /top/stream}) is read
+ *       again from Redis</td></tr>
+ *   <tr><td>COUNT_TOP_MAX_STREAMS</td><td>10000</td><td>most {@code /top/stream} connections open at once; more get 503</td></tr>
  * </table>
  */
 public record EdgeConfig(
@@ -61,7 +68,10 @@ public record EdgeConfig(
     long sseCoalesceMs,
     long sseHeartbeatMs,
     long sseLeaseMs,
-    int sseMaxCounters) {
+    int sseMaxCounters,
+    SketchSettings sketches,
+    long topRefreshMs,
+    int topMaxStreams) {
 
   /** The same configuration listening on another port (port 0 is resolved before the server starts). */
   public EdgeConfig withPort(int newPort) {
@@ -70,7 +80,8 @@ public record EdgeConfig(
         : advertisedUrl;
     return new EdgeConfig(cluster, region, kafkaBootstrap, redisUrl, newPort, ackMode, flushInterval, edgeId, partitions,
         replication, maxBodyBytes, maxBatchWrites, maxPendingCounters, maxKafkaStall, writeTimeout, readCacheTtl,
-        readCacheEntries, eventLoops, url, internalSecret, sseCoalesceMs, sseHeartbeatMs, sseLeaseMs, sseMaxCounters);
+        readCacheEntries, eventLoops, url, internalSecret, sseCoalesceMs, sseHeartbeatMs, sseLeaseMs, sseMaxCounters, sketches,
+        topRefreshMs, topMaxStreams);
   }
 
   public static EdgeConfig from(Settings s) {
@@ -100,7 +111,10 @@ public record EdgeConfig(
         s.number("COUNT_SSE_COALESCE_MS", 25, 1, 10_000),
         s.number("COUNT_SSE_HEARTBEAT_MS", 15_000, 100, 600_000),
         s.number("COUNT_SSE_LEASE_MS", 5_000, 100, 600_000),
-        s.integer("COUNT_SSE_MAX_COUNTERS", 100, 1, 10_000));
+        s.integer("COUNT_SSE_MAX_COUNTERS", 100, 1, 10_000),
+        SketchSettings.parse(s.string(SketchSettings.SETTING, "")),
+        s.number("COUNT_TOP_REFRESH_MS", 500, 10, 60_000),
+        s.integer("COUNT_TOP_MAX_STREAMS", 10_000, 1, 1_000_000));
   }
 
   private static String hostName() {

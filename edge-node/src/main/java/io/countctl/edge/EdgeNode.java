@@ -5,6 +5,7 @@ import io.countctl.core.config.Topics;
 import io.countctl.core.kafka.TopicProvisioner;
 import io.countctl.core.ops.MetricsRegistry;
 import io.countctl.core.store.CounterStore;
+import io.countctl.core.store.SketchStore;
 import io.countctl.edge.http.EdgeRoutes;
 import io.countctl.edge.ingest.Admission;
 import io.countctl.edge.ingest.DeltaFlusher;
@@ -16,6 +17,9 @@ import io.countctl.edge.live.LiveRoutes;
 import io.countctl.edge.live.SubscriptionPublisher;
 import io.countctl.edge.read.CountView;
 import io.countctl.edge.read.TotalsCache;
+import io.countctl.edge.sketch.SketchCache;
+import io.countctl.edge.sketch.SketchRoutes;
+import io.countctl.edge.sketch.TopStreams;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -54,11 +58,13 @@ public final class EdgeNode implements AutoCloseable {
   private final StoreWatch storeWatch;
   private final LiveHub hub;
   private final SubscriptionPublisher subscriptions;
+  private final TopStreams topStreams;
   private final int port;
 
   private EdgeNode(EdgeConfig config, Vertx vertx, DeltaFlusher flusher, Producer<byte[], byte[]> producer,
       CounterStore store, ExecutorService blocking, StoreWatch storeWatch, LiveHub hub, SubscriptionPublisher subscriptions,
-      int port) {
+      TopStreams topStreams, int port) {
+    this.topStreams = topStreams;
     this.hub = hub;
     this.subscriptions = subscriptions;
     this.config = config;
@@ -85,7 +91,7 @@ public final class EdgeNode implements AutoCloseable {
     // Keep applied batches a little longer than a cached total can be served (see InFlightBatches).
     InFlightBatches inFlight = new InFlightBatches(config.readCacheTtl().toNanos() + TimeUnit.MILLISECONDS.toNanos(100));
     DeltaFlusher flusher = new DeltaFlusher(aggregator, inFlight, producer, topics.deltas(), config.edgeId(),
-        System.currentTimeMillis(), config.flushInterval(), config.writeTimeout(), metrics);
+        System.currentTimeMillis(), config.flushInterval(), config.writeTimeout(), config.sketches(), metrics);
     Admission admission = new Admission(aggregator, flusher, config.maxPendingCounters(), config.maxKafkaStall());
     WritePath writes = new WritePath(aggregator, admission, config.ackMode(), metrics);
     TotalsCache cache = new TotalsCache(store, inFlight, blocking, config.readCacheTtl(), config.readCacheEntries());
@@ -108,7 +114,12 @@ public final class EdgeNode implements AutoCloseable {
       String admit = admission.problem();
       return admit.isEmpty() ? subscriptions.problem() : admit;
     };
-    EdgeRoutes routes = new EdgeRoutes(config, writes, cache, view, live, metrics, readiness);
+    SketchCache sketchCache = new SketchCache(new SketchStore(store), config.sketches(), blocking, config.readCacheTtl(),
+        config.readCacheEntries());
+    TopStreams topStreams = new TopStreams(vertx, sketchCache, config.topRefreshMs(), config.sseHeartbeatMs(),
+        config.topMaxStreams(), metrics);
+    EdgeRoutes routes = new EdgeRoutes(config, writes, cache, view, live, new SketchRoutes(sketchCache, topStreams),
+        metrics, readiness);
     int port = config.httpPort();
     HttpServerOptions http = new HttpServerOptions()
         .setPort(port)
@@ -128,7 +139,7 @@ public final class EdgeNode implements AutoCloseable {
     storeWatch.start();
     log.info("edge {} listening on :{} (cluster {}, {} mode, flush every {} ms)", config.edgeId(), port,
         config.cluster(), config.ackMode().name().toLowerCase(), config.flushInterval().toMillis());
-    return new EdgeNode(config, vertx, flusher, producer, store, blocking, storeWatch, hub, subscriptions, port);
+    return new EdgeNode(config, vertx, flusher, producer, store, blocking, storeWatch, hub, subscriptions, topStreams, port);
   }
 
   static Map<String, Object> producerConfig(EdgeConfig config) {
@@ -156,6 +167,15 @@ public final class EdgeNode implements AutoCloseable {
     return config;
   }
 
+  /** Open top-K streams and the pollers feeding them (both go when the streams end). */
+  public int topStreams() {
+    return topStreams.streams();
+  }
+
+  public int topPollers() {
+    return topStreams.pollers();
+  }
+
   /** Open SSE connections (watchers leave on every way a stream ends). */
   public int sseConnections() {
     return hub.connections();
@@ -164,6 +184,7 @@ public final class EdgeNode implements AutoCloseable {
   @Override
   public void close() {
     hub.close(); // end every stream: their watchers leave and the subscriptions are removed
+    topStreams.close();
     try {
       vertx.close().await(10, TimeUnit.SECONDS); // stop taking requests first
     } catch (Exception e) {

@@ -63,7 +63,7 @@ class LiveStreamTest {
   static BlockingQueue<Object> open(String path) {
     BlockingQueue<Object> out = new LinkedBlockingQueue<>();
     http.client().sendAsync(HttpRequest.newBuilder(URI.create(http.base() + path)).GET().build(),
-        HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> {
+        HttpResponse.BodyHandlers.ofLines()).thenAcceptAsync(r -> {
           assertEquals("text/event-stream", r.headers().firstValue("Content-Type").orElse(""));
           try (Stream<String> lines = r.body()) {
             lines.forEach(l -> {
@@ -74,9 +74,12 @@ class LiveStreamTest {
               }
             });
           }
-        });
+        }, READERS); // never on the caller's thread (a response already there would run it inline, forever)
     return out;
   }
+
+  /** Each stream's reader on its own virtual thread. */
+  static final java.util.concurrent.Executor READERS = r -> Thread.ofVirtual().start(r);
 
   static JsonObject nextEvent(BlockingQueue<Object> q) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -129,11 +132,11 @@ class LiveStreamTest {
     if (lastEventId != null) {
       b.header("Last-Event-ID", lastEventId);
     }
-    http.client().sendAsync(b.build(), HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> {
+    http.client().sendAsync(b.build(), HttpResponse.BodyHandlers.ofLines()).thenAcceptAsync(r -> {
       try (Stream<String> lines = r.body()) {
         lines.forEach(out::add);
       }
-    });
+    }, READERS);
     return out;
   }
 

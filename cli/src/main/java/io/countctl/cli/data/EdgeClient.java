@@ -42,6 +42,35 @@ final class EdgeClient {
     return send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build());
   }
 
+  /** {@code GET /v1/{id}/{counter}/unique}. */
+  JsonObject unique(String counter, String id) {
+    return send(HttpRequest.newBuilder(URI.create(path(id, counter) + "/unique")).timeout(Duration.ofSeconds(30)).GET().build());
+  }
+
+  /** {@code GET /v1/{id}/{counter}/top}; null parameters are left to the edge's defaults. */
+  JsonObject top(String counter, String id, String by, Integer k, String window) {
+    return send(HttpRequest.newBuilder(topUri(counter, id, by, k, window, false)).timeout(Duration.ofSeconds(30)).GET().build());
+  }
+
+  /** The URI of {@code /top} or {@code /top/stream} with the given parameters. */
+  URI topUri(String counter, String id, String by, Integer k, String window, boolean stream) {
+    StringBuilder q = new StringBuilder();
+    if (by != null) {
+      q.append("&by=").append(enc(by));
+    }
+    if (k != null) {
+      q.append("&k=").append(k);
+    }
+    if (window != null) {
+      q.append("&window=").append(enc(window));
+    }
+    return URI.create(path(id, counter) + (stream ? "/top/stream" : "/top") + (q.isEmpty() ? "" : "?" + q.substring(1)));
+  }
+
+  URI base() {
+    return base;
+  }
+
   private URI path(String id, String counter) {
     return base.resolve("/v1/" + enc(id) + "/" + enc(counter));
   }

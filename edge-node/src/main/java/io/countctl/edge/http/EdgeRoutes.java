@@ -9,6 +9,7 @@ import io.countctl.edge.ingest.WriteRequest;
 import io.countctl.edge.live.LiveRoutes;
 import io.countctl.edge.read.CountView;
 import io.countctl.edge.read.TotalsCache;
+import io.countctl.edge.sketch.SketchRoutes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -37,12 +38,14 @@ public final class EdgeRoutes {
   private final TotalsCache cache;
   private final CountView view;
   private final LiveRoutes live;
+  private final SketchRoutes sketches;
   private final PrometheusMeterRegistry metrics;
   private final Supplier<String> readiness;
 
   public EdgeRoutes(EdgeConfig config, WritePath writes, TotalsCache cache, CountView view, LiveRoutes live,
-      PrometheusMeterRegistry metrics, Supplier<String> readiness) {
+      SketchRoutes sketches, PrometheusMeterRegistry metrics, Supplier<String> readiness) {
     this.live = live;
+    this.sketches = sketches;
     this.config = config;
     this.writes = writes;
     this.cache = cache;
@@ -56,6 +59,7 @@ public final class EdgeRoutes {
     OpsRoutes.mount(router, metrics, readiness);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
     live.mount(router, body); // before the count routes: /v1/{id}/{counter}/stream is longer
+    sketches.mount(router); // /unique, /top, /top/stream
     router.post("/v1/batch").handler(body).handler(guard(this::batch));
     router.put("/v1/:id/:counter").handler(body).handler(guard(this::put));
     router.get("/v1/:id/:counter").handler(guard(this::get));

@@ -7,6 +7,9 @@ import io.countctl.core.batch.DeltaBatchCodec;
 import io.countctl.core.batch.KeyedDelta;
 import io.countctl.core.counter.PnCounter;
 import io.countctl.core.key.CounterKey;
+import io.countctl.core.sketch.SketchAccumulator;
+import io.countctl.core.sketch.SketchDelta;
+import io.countctl.core.sketch.SketchSettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,14 +35,18 @@ import org.slf4j.LoggerFactory;
  * partition (seed 000's hot key trap).
  *
  * <p>Runs on its own thread: {@code send} may block while Kafka is unreachable, and the event
- * loops must never wait for it.
+ * loops must never wait for it. It is also the one owner of the sketch accumulator: a flush folds
+ * its generation's sketched writes into one {@code SketchDelta} per counter, carried in the same
+ * flush's records.
  */
 public final class DeltaFlusher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeltaFlusher.class);
   /** Keeps each record well under Kafka's default 1 MB message limit. */
   private static final int MAX_RECORD_BYTES = 900_000;
-  /** Keyed writes per record: a token and a key of at most ~1.6 KB each stay under the limit. */
+  /** Keyed writes per record at most (records are also cut by size). */
   private static final int MAX_KEYED_PER_RECORD = 500;
+  /** Bytes a record spends on other things than its entries (header, ids, name table slack). */
+  private static final int RECORD_OVERHEAD = 2_048;
 
   private final EdgeAggregator aggregator;
   private final InFlightBatches inFlight;
@@ -74,9 +81,14 @@ public final class DeltaFlusher implements AutoCloseable {
   private final DistributionSummary countersPerRecord;
   private final Timer ackLatency;
   private final Counter resent;
+  private final Counter sketchBytes;
+  /** Folds a flush's sketched writes (flusher thread only). */
+  private final SketchAccumulator sketches;
 
   public DeltaFlusher(EdgeAggregator aggregator, InFlightBatches inFlight, Producer<byte[], byte[]> producer,
-      String topic, String edgeId, long epoch, Duration interval, Duration writeTimeout, MeterRegistry metrics) {
+      String topic, String edgeId, long epoch, Duration interval, Duration writeTimeout, SketchSettings sketchSettings,
+      MeterRegistry metrics) {
+    this.sketches = new SketchAccumulator(sketchSettings);
     this.writeTimeoutNanos = writeTimeout.toNanos();
     this.aggregator = aggregator;
     this.inFlight = inFlight;
@@ -90,6 +102,7 @@ public final class DeltaFlusher implements AutoCloseable {
     this.countersPerRecord = metrics.summary("count_edge_flush_counters_per_record");
     this.ackLatency = Timer.builder("count_edge_flush_ack_seconds").publishPercentiles(0.5, 0.99).register(metrics);
     this.resent = metrics.counter("count_edge_flush_resent_total");
+    this.sketchBytes = metrics.counter("count_edge_flushed_sketch_bytes_total");
     this.thread = Thread.ofPlatform().name("delta-flusher").daemon(true).unstarted(this::run);
   }
 
@@ -127,22 +140,27 @@ public final class DeltaFlusher implements AutoCloseable {
     moving.incrementAndGet();
     EdgeAggregator.Drained drained;
     List<FlushedBatch> batches = new ArrayList<>();
+    List<Integer> sizes = new ArrayList<>(); // estimated encoded bytes of each batch so far
     try {
       drained = aggregator.drain();
-      for (Map<CounterKey, PnCounter> chunk : chunks(drained.deltas())) {
-        FlushedBatch b = new FlushedBatch(chunk, List.of());
+      for (Chunk<Map<CounterKey, PnCounter>> chunk : chunks(drained.deltas())) {
+        FlushedBatch b = new FlushedBatch(chunk.entries(), List.of());
         inFlight.add(b);
         batches.add(b);
+        sizes.add(chunk.bytes());
       }
-      List<KeyedDelta> keyed = drained.keyed();
-      for (int i = 0; i < keyed.size(); i += MAX_KEYED_PER_RECORD) {
-        FlushedBatch b = new FlushedBatch(Map.of(), keyed.subList(i, Math.min(keyed.size(), i + MAX_KEYED_PER_RECORD)));
+      for (Chunk<List<KeyedDelta>> chunk : keyedChunks(drained.keyed())) {
+        FlushedBatch b = new FlushedBatch(Map.of(), chunk.entries());
         inFlight.add(b);
         batches.add(b);
+        sizes.add(chunk.bytes());
       }
     } finally {
       moving.incrementAndGet();
     }
+    // Folded after the move, so reads never wait for it; the sketches ride in this flush's own
+    // records (they are in no read view), each exactly once: a resend sends the same bytes.
+    attachSketches(fold(drained.sketched()), batches, sizes);
     FlushGeneration gen = drained.generation();
     if (batches.isEmpty() && resends.isEmpty() && failingSinceNanos != 0) {
       probeKafka(); // nothing to send, so no acknowledgement would ever clear the failure
@@ -185,7 +203,11 @@ public final class DeltaFlusher implements AutoCloseable {
   private CompletableFuture<Void> send(FlushedBatch b) {
     List<Delta> list = new ArrayList<>(b.deltas.size());
     b.deltas.forEach((k, d) -> list.add(new Delta(k, d)));
-    DeltaBatch batch = new DeltaBatch(new BatchId(edgeId, epoch, seq.getAndIncrement()), System.currentTimeMillis(), list, b.keyed);
+    DeltaBatch batch = new DeltaBatch(new BatchId(edgeId, epoch, seq.getAndIncrement()), System.currentTimeMillis(), list,
+        b.keyed, b.sketches);
+    for (SketchDelta d : b.sketches) {
+      sketchBytes.increment(d.bytes());
+    }
     CompletableFuture<Void> acked = new CompletableFuture<>();
     transmit(new Resend(b, DeltaBatchCodec.encode(batch), batch.operations(), list.size() + b.keyed.size(), acked));
     return acked;
@@ -234,24 +256,109 @@ public final class DeltaFlusher implements AutoCloseable {
     resends.add(r);
   }
 
-  private static List<Map<CounterKey, PnCounter>> chunks(Map<CounterKey, PnCounter> deltas) {
-    List<Map<CounterKey, PnCounter>> out = new ArrayList<>();
+  /** Entries of one record and their estimated encoded size. */
+  private record Chunk<T>(T entries, int bytes) {}
+
+  private static List<Chunk<Map<CounterKey, PnCounter>>> chunks(Map<CounterKey, PnCounter> deltas) {
+    List<Chunk<Map<CounterKey, PnCounter>>> out = new ArrayList<>();
     Map<CounterKey, PnCounter> chunk = new HashMap<>();
-    int bytes = 0;
+    int bytes = RECORD_OVERHEAD;
     for (Map.Entry<CounterKey, PnCounter> e : deltas.entrySet()) {
       int size = 4 * (e.getKey().id().length() + e.getKey().counter().length()) + 24;
       if (bytes + size > MAX_RECORD_BYTES && !chunk.isEmpty()) {
-        out.add(chunk);
+        out.add(new Chunk<>(chunk, bytes));
         chunk = new HashMap<>();
-        bytes = 0;
+        bytes = RECORD_OVERHEAD;
       }
       chunk.put(e.getKey(), e.getValue());
       bytes += size;
     }
     if (!chunk.isEmpty()) {
-      out.add(chunk);
+      out.add(new Chunk<>(chunk, bytes));
     }
     return out;
+  }
+
+  private static List<Chunk<List<KeyedDelta>>> keyedChunks(List<KeyedDelta> keyed) {
+    List<Chunk<List<KeyedDelta>>> out = new ArrayList<>();
+    int from = 0;
+    int bytes = RECORD_OVERHEAD;
+    for (int i = 0; i < keyed.size(); i++) {
+      KeyedDelta k = keyed.get(i);
+      int size = 4 * (k.token().length() + k.key().id().length() + k.key().counter().length()
+          + (k.user() == null ? 0 : k.user().length()) + (k.item() == null ? 0 : k.item().length())) + 32;
+      if (i > from && (bytes + size > MAX_RECORD_BYTES || i - from >= MAX_KEYED_PER_RECORD)) {
+        out.add(new Chunk<>(keyed.subList(from, i), bytes));
+        from = i;
+        bytes = RECORD_OVERHEAD;
+      }
+      bytes += size;
+    }
+    if (from < keyed.size()) {
+      out.add(new Chunk<>(keyed.subList(from, keyed.size()), bytes));
+    }
+    return out;
+  }
+
+  /** One sketch delta per counter from the flush's sketched writes. */
+  private List<SketchDelta> fold(List<SketchedWrite> writes) {
+    if (writes.isEmpty()) {
+      return List.of();
+    }
+    try {
+      for (SketchedWrite w : writes) {
+        sketches.add(w.key(), w.user(), w.item(), w.weight());
+      }
+      return sketches.drain();
+    } catch (RuntimeException e) {
+      // Never lose the flush's counts over a sketch: drop this flush's sketches instead.
+      log.error("folding {} sketched writes failed; their sketches are dropped, their counts are not", writes.size(), e);
+      sketches.drain();
+      return List.of();
+    }
+  }
+
+  /**
+   * Puts each sketch delta into the first of the flush's records with room for it, or into a new
+   * record. A delta too large for one record travels as its parts (unique, top users, top items),
+   * each of which fits: sums and unions of parts are the same as of the whole.
+   */
+  private static void attachSketches(List<SketchDelta> deltas, List<FlushedBatch> batches, List<Integer> sizes) {
+    for (SketchDelta whole : deltas) {
+      for (SketchDelta d : fitting(whole)) {
+        int size = d.bytes() + 4 * (d.key().id().length() + d.key().counter().length()) + 32;
+        int slot = -1;
+        for (int i = 0; i < batches.size() && slot < 0; i++) {
+          if (sizes.get(i) + size <= MAX_RECORD_BYTES) {
+            slot = i;
+          }
+        }
+        if (slot < 0) {
+          batches.add(new FlushedBatch(Map.of(), List.of())); // no read view: not in inFlight
+          sizes.add(RECORD_OVERHEAD);
+          slot = batches.size() - 1;
+        }
+        batches.get(slot).sketches.add(d);
+        sizes.set(slot, sizes.get(slot) + size);
+      }
+    }
+  }
+
+  private static List<SketchDelta> fitting(SketchDelta d) {
+    if (d.bytes() + RECORD_OVERHEAD <= MAX_RECORD_BYTES) {
+      return List.of(d);
+    }
+    List<SketchDelta> parts = new ArrayList<>(3);
+    if (d.unique() != null) {
+      parts.add(new SketchDelta(d.key(), d.unique(), null, null));
+    }
+    if (d.topUsers() != null) {
+      parts.add(new SketchDelta(d.key(), null, d.topUsers(), null));
+    }
+    if (d.topItems() != null) {
+      parts.add(new SketchDelta(d.key(), null, null, d.topItems()));
+    }
+    return parts;
   }
 
   /** A drain's move counter: even and unchanged across a read means the read saw no move. */

@@ -40,6 +40,28 @@ public final class EdgeAggregator {
     }
   }
 
+  /**
+   * Adds an increment that carries a user and/or an item: counted in the table like any write, its
+   * user and item queued in the same generation for the flusher to fold into sketches.
+   *
+   * @throws ArithmeticException if the counter's pending delta would overflow (nothing is added)
+   */
+  FlushGeneration addSketched(CounterKey key, long by, String user, String item) {
+    while (true) {
+      FlushGeneration gen = current;
+      if (!gen.enter()) {
+        continue;
+      }
+      try {
+        addToCell(key, true, by);
+        gen.addSketched(new SketchedWrite(key, user, item, by));
+        return gen;
+      } finally {
+        gen.exit();
+      }
+    }
+  }
+
   /** Adds a write that carries an idempotency key; it is flushed as it is, never summed. */
   FlushGeneration addKeyed(KeyedDelta write) {
     while (true) {
@@ -93,7 +115,7 @@ public final class EdgeAggregator {
         idle.put(e.getKey(), cell);
       }
     }
-    return new Drained(sealed, taken, sealed.keyed());
+    return new Drained(sealed, taken, sealed.keyed(), sealed.sketched());
   }
 
   /** This edge's unflushed delta for one counter (reads add it to the stored total). */
@@ -108,5 +130,6 @@ public final class EdgeAggregator {
   }
 
   /** What one drain took, and the generation it answers for. */
-  record Drained(FlushGeneration generation, Map<CounterKey, PnCounter> deltas, List<KeyedDelta> keyed) {}
+  record Drained(FlushGeneration generation, Map<CounterKey, PnCounter> deltas, List<KeyedDelta> keyed,
+      List<SketchedWrite> sketched) {}
 }

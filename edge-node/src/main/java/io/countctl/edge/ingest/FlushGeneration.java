@@ -25,6 +25,14 @@ final class FlushGeneration {
   private final java.util.concurrent.ConcurrentLinkedQueue<io.countctl.core.batch.KeyedDelta> keyed =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
 
+  /**
+   * Unkeyed writes that feed sketches. Queued rather than folded here: sketch updates are not
+   * thread-safe and cost more than a CAS, so the flusher thread folds them once per flush and
+   * writes without a user or item never pay for it.
+   */
+  private final java.util.concurrent.ConcurrentLinkedQueue<SketchedWrite> sketched =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
   FlushGeneration(long number) {
     this.number = number;
   }
@@ -65,6 +73,15 @@ final class FlushGeneration {
   /** The generation's keyed writes; complete once {@link #awaitWriters} returned. */
   java.util.List<io.countctl.core.batch.KeyedDelta> keyed() {
     return java.util.List.copyOf(keyed);
+  }
+
+  void addSketched(SketchedWrite write) {
+    sketched.add(write);
+  }
+
+  /** The generation's sketched writes; complete once {@link #awaitWriters} returned. */
+  java.util.List<SketchedWrite> sketched() {
+    return sketched.isEmpty() ? java.util.List.of() : java.util.List.copyOf(sketched);
   }
 
   CompletableFuture<Void> durable() {

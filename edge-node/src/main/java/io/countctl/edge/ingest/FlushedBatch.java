@@ -14,6 +14,11 @@ final class FlushedBatch {
   final Map<CounterKey, PnCounter> deltas;
   /** Writes with an idempotency key, sent one by one. */
   final java.util.List<io.countctl.core.batch.KeyedDelta> keyed;
+  /**
+   * What the flush adds to sketches, attached by the flusher thread before the batch is encoded
+   * (reads do not use it: sketches are read from Redis only).
+   */
+  final java.util.List<io.countctl.core.sketch.SketchDelta> sketches = new java.util.ArrayList<>();
   /** What reads add per counter while the batch is not applied: both kinds together. */
   final Map<CounterKey, PnCounter> view;
   private volatile int partition = -1;

@@ -52,8 +52,16 @@ public final class WritePath {
   private FlushGeneration add(WriteRequest w) {
     FlushGeneration gen;
     try {
-      // Writes without a token (the common case) cost a CAS; keyed ones travel on their own.
-      gen = w.token() == null ? aggregator.add(w.key(), w.increment(), w.by()) : aggregator.addKeyed(w.keyed());
+      // Writes without a token (the common case) cost a CAS; keyed ones travel on their own (the
+      // worker folds their user/item only if the token is new); unkeyed ones with a user or item
+      // also queue those for the flusher's sketches.
+      if (w.token() != null) {
+        gen = aggregator.addKeyed(w.keyed());
+      } else if (w.sketched()) {
+        gen = aggregator.addSketched(w.key(), w.by(), w.user(), w.item());
+      } else {
+        gen = aggregator.add(w.key(), w.increment(), w.by());
+      }
     } catch (ArithmeticException e) {
       throw new BadRequest(409, "overflow", "counter " + w.key() + " would overflow a 64-bit count");
     }

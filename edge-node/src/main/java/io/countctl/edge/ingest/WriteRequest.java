@@ -2,16 +2,18 @@ package io.countctl.edge.ingest;
 
 import io.countctl.core.key.CounterKey;
 import io.countctl.core.key.InvalidKeyException;
+import io.countctl.core.sketch.SketchValue;
 import io.countctl.edge.http.BadRequest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 /**
- * One validated write: which counter, which way, by how much, and the client's idempotency key
- * (null when it sent none).
+ * One validated write: which counter, which way, by how much, the client's idempotency key (null
+ * when it sent none), and the {@code user} / {@code item} it feeds the counter's sketches with
+ * (null when absent; only increments carry them).
  */
-public record WriteRequest(CounterKey key, boolean increment, long by, String token) {
+public record WriteRequest(CounterKey key, boolean increment, long by, String token, String user, String item) {
   public static final long MAX_BY = 1_000_000;
 
   /** Parses the body of {@code PUT /v1/{id}/{counter}}, with the {@code Idempotency-Key} header's value or null. */
@@ -24,13 +26,19 @@ public record WriteRequest(CounterKey key, boolean increment, long by, String to
     io.countctl.core.batch.KeyedDelta.problem(t).ifPresent(p -> {
       throw new BadRequest("invalid_idempotency_key", p);
     });
-    return new WriteRequest(key, increment, by, t);
+    return new WriteRequest(key, increment, by, t, user, item);
+  }
+
+  /** Whether the write feeds a sketch (carries a user or an item). */
+  public boolean sketched() {
+    return user != null || item != null;
   }
 
   /** The write as a keyed delta (only for writes with a token). */
   public io.countctl.core.batch.KeyedDelta keyed() {
     return new io.countctl.core.batch.KeyedDelta(token, key,
-        increment ? new io.countctl.core.counter.PnCounter(by, 0) : new io.countctl.core.counter.PnCounter(0, by));
+        increment ? new io.countctl.core.counter.PnCounter(by, 0) : new io.countctl.core.counter.PnCounter(0, by),
+        user, item);
   }
 
   /** Parses one entry of {@code POST /v1/batch}: the fields of a PUT body plus id and counter. */
@@ -85,7 +93,29 @@ public record WriteRequest(CounterKey key, boolean increment, long by, String to
     } else {
       throw new BadRequest("invalid_action", "action must be \"increment\" or \"decrement\", got " + describe(action));
     }
-    return new WriteRequest(key, increment, by(json.getValue("by")), null);
+    long by = by(json.getValue("by"));
+    String user = sketchField(json, "user");
+    String item = sketchField(json, "item");
+    if (!increment && (user != null || item != null)) {
+      throw new BadRequest("invalid_sketch_field",
+          "sketches count increments only: a decrement cannot carry " + (user != null ? "user" : "item"));
+    }
+    return new WriteRequest(key, increment, by, null, user, item);
+  }
+
+  /** A {@code user} or {@code item}: absent (null), or a string a sketch may take; else a 400 {@code invalid_<field>}. */
+  private static String sketchField(JsonObject json, String field) {
+    Object v = json.getValue(field);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof String s)) {
+      throw new BadRequest("invalid_" + field, field + " must be a string, got " + describe(v));
+    }
+    SketchValue.problem(field, s).ifPresent(p -> {
+      throw new BadRequest("invalid_" + field, p);
+    });
+    return s;
   }
 
   private static long by(Object by) {
