@@ -15,6 +15,7 @@ import java.time.Duration;
  *   <tr><td>COUNT_KAFKA_BOOTSTRAP</td><td>required</td><td>Kafka bootstrap servers</td></tr>
  *   <tr><td>COUNT_REDIS_URL</td><td>required</td><td>{@code redis://host:port} of the region's Redis</td></tr>
  *   <tr><td>COUNT_HTTP_PORT</td><td>8080</td><td>HTTP port (0: any free port)</td></tr>
+ *   <tr><td>COUNT_HTTP_HOST</td><td>0.0.0.0</td><td>address the HTTP server binds ({@code countctl dev}: 127.0.0.1)</td></tr>
  *   <tr><td>COUNT_ACK_MODE</td><td>durable</td><td>{@code durable}: answer once Kafka has the write; {@code buffered}: at once</td></tr>
  *   <tr><td>COUNT_FLUSH_MS</td><td>5 (durable), 1000 (buffered)</td><td>flush interval</td></tr>
  *   <tr><td>COUNT_EDGE_ID</td><td>host name + port</td><td>this edge's identity in batches</td></tr>
@@ -61,7 +62,8 @@ public record EdgeConfig(
     long sseCoalesceMs,
     long sseHeartbeatMs,
     long sseLeaseMs,
-    int sseMaxCounters) {
+    int sseMaxCounters,
+    String httpHost) {
 
   /** The same configuration listening on another port (port 0 is resolved before the server starts). */
   public EdgeConfig withPort(int newPort) {
@@ -70,7 +72,8 @@ public record EdgeConfig(
         : advertisedUrl;
     return new EdgeConfig(cluster, region, kafkaBootstrap, redisUrl, newPort, ackMode, flushInterval, edgeId, partitions,
         replication, maxBodyBytes, maxBatchWrites, maxPendingCounters, maxKafkaStall, writeTimeout, readCacheTtl,
-        readCacheEntries, eventLoops, url, internalSecret, sseCoalesceMs, sseHeartbeatMs, sseLeaseMs, sseMaxCounters);
+        readCacheEntries, eventLoops, url, internalSecret, sseCoalesceMs, sseHeartbeatMs, sseLeaseMs, sseMaxCounters,
+        httpHost);
   }
 
   public static EdgeConfig from(Settings s) {
@@ -100,7 +103,8 @@ public record EdgeConfig(
         s.number("COUNT_SSE_COALESCE_MS", 25, 1, 10_000),
         s.number("COUNT_SSE_HEARTBEAT_MS", 15_000, 100, 600_000),
         s.number("COUNT_SSE_LEASE_MS", 5_000, 100, 600_000),
-        s.integer("COUNT_SSE_MAX_COUNTERS", 100, 1, 10_000));
+        s.integer("COUNT_SSE_MAX_COUNTERS", 100, 1, 10_000),
+        s.httpHost());
   }
 
   private static String hostName() {

@@ -77,7 +77,7 @@ public final class Worker implements AutoCloseable {
     int port = config.httpPort() == 0 ? FreePort.pick() : config.httpPort();
     try {
       HttpServer server = vertx.createHttpServer().requestHandler(router);
-      server.listen(port).await(30, TimeUnit.SECONDS);
+      server.listen(port, config.httpHost()).await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       vertx.close();
       producer.close();

@@ -16,6 +16,7 @@ import java.util.Optional;
  *   <tr><td>COUNT_KAFKA_BOOTSTRAP</td><td>required</td><td>Kafka bootstrap servers</td></tr>
  *   <tr><td>COUNT_REDIS_URL</td><td>required</td><td>{@code redis://host:port}</td></tr>
  *   <tr><td>COUNT_HTTP_PORT</td><td>8080</td><td>health and metrics port (0: any free port)</td></tr>
+ *   <tr><td>COUNT_HTTP_HOST</td><td>0.0.0.0</td><td>address the health and metrics server binds ({@code countctl dev}: 127.0.0.1)</td></tr>
  *   <tr><td>COUNT_WORKER_ID</td><td>$HOSTNAME (the pod name)</td><td>this worker's identity for the downtime handler</td></tr>
  *   <tr><td>COUNT_PARTITIONS</td><td>8</td><td>partitions of topics created when missing</td></tr>
  *   <tr><td>COUNT_REPLICATION</td><td>1</td><td>their replication factor</td></tr>
@@ -44,7 +45,8 @@ public record WorkerConfig(
     Optional<URI> downtimeUrl,
     String internalSecret,
     boolean fanout,
-    io.countctl.core.sketch.SketchSettings sketches) {
+    io.countctl.core.sketch.SketchSettings sketches,
+    String httpHost) {
 
   public static WorkerConfig from(Settings s) {
     if (Role.of(s) != Role.WORKER) {
@@ -64,7 +66,8 @@ public record WorkerConfig(
         s.get(Settings.DOWNTIME_URL).map(URI::create),
         s.string("COUNT_INTERNAL_SECRET", ""),
         Boolean.parseBoolean(s.string("COUNT_FANOUT", "true")),
-        io.countctl.core.sketch.SketchSettings.parse(s.string(io.countctl.core.sketch.SketchSettings.SETTING, "")));
+        io.countctl.core.sketch.SketchSettings.parse(s.string(io.countctl.core.sketch.SketchSettings.SETTING, "")),
+        s.httpHost());
   }
 
   private static String defaultId() {
