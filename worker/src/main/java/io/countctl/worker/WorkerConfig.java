@@ -21,6 +21,9 @@ import java.util.Optional;
  *   <tr><td>COUNT_PARTITIONS</td><td>8</td><td>partitions of topics created when missing</td></tr>
  *   <tr><td>COUNT_REPLICATION</td><td>1</td><td>their replication factor</td></tr>
  *   <tr><td>COUNT_MAX_POLL_RECORDS</td><td>2000</td><td>most batches reduced into one Redis commit per partition</td></tr>
+ *   <tr><td>COUNT_MARK_RETENTION_H</td><td>192 (8 days)</td><td>an edge's high-water mark on a partition is dropped
+ *       (on the next assignment) once no batch of that edge was applied there for this long; keep it above the deltas
+ *       topic's {@code retention.ms} (Kafka's default: 7 days)</td></tr>
  *   <tr><td>COUNT_IDEMPOTENCY_TTL_S</td><td>86400</td><td>how long an Idempotency-Key keeps a retry from counting again</td></tr>
  *   <tr><td>COUNT_DOWNTIME_URL</td><td>none</td><td>downtime handler to report frontends and heartbeats to</td></tr>
  *   <tr><td>COUNT_INTERNAL_SECRET</td><td>none</td><td>shared secret sent on webhook and downtime-handler calls</td></tr>
@@ -46,7 +49,8 @@ public record WorkerConfig(
     String internalSecret,
     boolean fanout,
     io.countctl.core.sketch.SketchSettings sketches,
-    String httpHost) {
+    String httpHost,
+    Duration markRetention) {
 
   public static WorkerConfig from(Settings s) {
     if (Role.of(s) != Role.WORKER) {
@@ -67,7 +71,8 @@ public record WorkerConfig(
         s.string("COUNT_INTERNAL_SECRET", ""),
         Boolean.parseBoolean(s.string("COUNT_FANOUT", "true")),
         io.countctl.core.sketch.SketchSettings.parse(s.string(io.countctl.core.sketch.SketchSettings.SETTING, "")),
-        s.httpHost());
+        s.httpHost(),
+        Duration.ofHours(s.number("COUNT_MARK_RETENTION_H", 192, 1, 10L * 365 * 24)));
   }
 
   private static String defaultId() {
