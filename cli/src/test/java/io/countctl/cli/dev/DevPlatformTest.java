@@ -153,7 +153,11 @@ class DevPlatformTest {
       assertEquals("127.0.0.1", m.group(1), "printed URLs name the address bound: " + printed);
       ports.add(Integer.parseInt(m.group(2)));
     }
-    assertTrue(ports.size() >= 4, "edge, worker metrics, downtime handler and Redis are printed: " + printed);
+    java.util.regex.Matcher kafka = java.util.regex.Pattern.compile("Kafka\\s+([^:\\s]+):(\\d+)").matcher(printed);
+    assertTrue(kafka.find(), printed);
+    assertEquals("127.0.0.1", kafka.group(1));
+    ports.add(Integer.parseInt(kafka.group(2)));
+    assertTrue(ports.size() >= 5, "edge, worker metrics, downtime handler, Redis and Kafka are printed: " + printed);
     java.net.InetAddress external = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
         .filter(i -> { try { return i.isUp() && !i.isLoopback(); } catch (java.net.SocketException e) { return false; } })
         .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
