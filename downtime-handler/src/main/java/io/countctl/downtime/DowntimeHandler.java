@@ -83,7 +83,7 @@ public final class DowntimeHandler implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     DowntimeMetrics metrics = new DowntimeMetrics();
     WorkerRegistry registry = new WorkerRegistry(config.redisUrl(), config.cluster());
-    ResubscribeClient client = new ResubscribeClient(RetryPolicy.DEFAULT, config.internalSecret());
+    ResubscribeClient client = new ResubscribeClient(RetryPolicy.DEFAULT, Optional.of(config.internalSecret()));
     Resubscriber resubscriber = new Resubscriber(registry, client, metrics);
     List<WorkerDeathSource> sources = new ArrayList<>();
     sources.add(new HeartbeatSource(registry, config.heartbeatTimeout(), HEARTBEAT_CHECK_EVERY, clock));
@@ -108,7 +108,7 @@ public final class DowntimeHandler implements AutoCloseable {
 
     Vertx vertx = Vertx.vertx();
     try {
-      DowntimeApi api = new DowntimeApi(vertx, registry, metrics, config.internalSecret(), clock);
+      DowntimeApi api = new DowntimeApi(vertx, registry, metrics, config.internalSecret(), config.frontendAllowList(), clock);
       var router = api.router(() -> {
         String problem = redisProblem.get();
         for (WorkerDeathSource s : sources) {
@@ -119,12 +119,12 @@ public final class DowntimeHandler implements AutoCloseable {
         return problem;
       });
       HttpServer server = vertx.createHttpServer().requestHandler(router)
-          .listen(config.httpPort())
+          .listen(config.httpPort(), config.httpHost())
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       sources.forEach(s -> s.start(resubscriber::onDeath));
-      LOG.info("downtime handler of cluster {} listening on port {} (pod watch: {}, heartbeat timeout: {} ms)",
-          config.cluster(), server.actualPort(), kube.isPresent() ? "namespace " + config.namespace() : "off",
-          config.heartbeatTimeout().toMillis());
+      LOG.info("downtime handler of cluster {} listening on {}:{} (pod watch: {}, heartbeat timeout: {} ms, frontends allowed: {})",
+          config.cluster(), config.httpHost(), server.actualPort(), kube.isPresent() ? "namespace " + config.namespace() : "off",
+          config.heartbeatTimeout().toMillis(), config.frontendAllowList());
       return new DowntimeHandler(vertx, server, registry, client, resubscriber, sources, owned, probe);
     } catch (Exception e) {
       probe.shutdownNow();

@@ -8,7 +8,6 @@ import io.countctl.downtime.support.Api;
 import io.countctl.downtime.support.FakeFrontend;
 import io.countctl.testkit.RedisTestServer;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +27,7 @@ class HeartbeatTest {
   }
 
   static DowntimeConfig config(String cluster) {
-    return new DowntimeConfig(cluster, redis.url(), 0, "default", false, Duration.ofMillis(500), Optional.empty());
+    return Api.config(cluster, redis.url(), "default", false, Duration.ofMillis(500));
   }
 
   @Test
@@ -43,18 +42,17 @@ class HeartbeatTest {
       api.store("w-silent", gone.url());
       api.store("w-beating", beating.url());
 
-      // Keep w-beating alive for 3 s (6 timeouts) while w-silent says nothing.
-      long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-      while (System.nanoTime() < end) {
+      // w-beating beats every 100 ms while w-silent says nothing, until the handler has found
+      // w-silent dead, tried the frontend answering 500 all 4 times and dropped it with the dead
+      // worker: several heartbeat timeouts during which w-beating must not be declared dead.
+      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
         api.heartbeat("w-beating");
-        await().pollDelay(Duration.ofMillis(100)).atMost(Duration.ofSeconds(1)).until(() -> true);
-      }
+        return gone.calls().size() == 4 && !api.get("/v1/workers").body().contains("w-silent");
+      });
       assertEquals(1, silent.calls().size());
       assertTrue(silent.calls().getFirst().body().contains("w-silent"));
       assertEquals(0, beating.calls().size());
-      // The frontend answering 500 was tried several times, then dropped with the dead worker.
-      await().atMost(Duration.ofSeconds(5)).until(() -> gone.calls().size() == 4);
-      await().atMost(Duration.ofSeconds(5)).until(() -> !api.get("/v1/workers").body().contains("w-silent"));
+      assertTrue(api.get("/v1/workers").body().contains("w-beating"));
       String metrics = api.get("/metrics").body();
       assertTrue(metrics.contains("count_downtime_frontends_dropped_total 1.0"), metrics);
       assertTrue(metrics.contains("count_downtime_worker_deaths_total{source=\"heartbeat\"} 1.0"), metrics);

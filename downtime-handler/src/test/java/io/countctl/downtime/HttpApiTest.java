@@ -13,24 +13,20 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The HTTP API: cleanup, the listing, bad input, the shared secret. */
+/** The HTTP API: cleanup, the listing, bad input, the shared secret, the frontend allow-list. */
 class HttpApiTest {
   static RedisTestServer redis;
   static DowntimeHandler open;
-  static DowntimeHandler guarded;
 
   @BeforeAll
   static void start() {
     redis = RedisTestServer.start();
-    open = DowntimeHandler.start(new DowntimeConfig("api", redis.url(), 0, "default", false,
-        Duration.ofMinutes(5), Optional.empty()));
-    guarded = DowntimeHandler.start(new DowntimeConfig("guarded", redis.url(), 0, "default", false,
-        Duration.ofMinutes(5), Optional.of("s3cret")));
+    open = DowntimeHandler.start(Api.config("api", redis.url(), "default", false, Duration.ofMinutes(5)));
   }
 
   @AfterAll
   static void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {open, guarded, redis}) {
+    for (AutoCloseable c : new AutoCloseable[] {open, redis}) {
       if (c != null) {
         try {
           c.close();
@@ -101,18 +97,39 @@ class HttpApiTest {
   }
 
   @Test
-  void aConfiguredSecretIsRequiredOnEveryPost() {
-    Api api = new Api(guarded.port());
+  void theSecretIsRequiredOnEveryPostAndOnTheListing() {
+    Api anonymous = Api.anonymous(open.port());
     String body = "{\"worker\":\"s-1\",\"frontend\":\"http://10.0.0.9:8080\"}";
-    assertError(api.post("/store", body), 401, "unauthorized");
-    assertError(api.post("/store", body, "X-Count-Secret", "wrong"), 401, "unauthorized");
-    assertError(api.post("/heartbeat", "{\"worker\":\"s-1\"}"), 401, "unauthorized");
-    assertError(api.post("/cleanup", "{\"frontend\":\"http://10.0.0.9:8080\"}"), 401, "unauthorized");
+    assertError(anonymous.post("/store", body), 401, "unauthorized");
+    assertError(anonymous.post("/store", body, "X-Count-Secret", "wrong"), 401, "unauthorized");
+    assertError(anonymous.post("/store", body, "X-Count-Secret", Api.SECRET + "x"), 401, "unauthorized");
+    assertError(anonymous.post("/heartbeat", "{\"worker\":\"s-1\"}"), 401, "unauthorized");
+    assertError(anonymous.post("/cleanup", "{\"frontend\":\"http://10.0.0.9:8080\"}"), 401, "unauthorized");
+    assertError(anonymous.get("/v1/workers"), 401, "unauthorized");
+    assertError(anonymous.get("/v1/workers?x=1"), 401, "unauthorized");
+    Api api = new Api(open.port());
     assertEquals(0, frontendsOf(api, "s-1").size());
-    assertEquals(204, api.post("/store", body, "X-Count-Secret", "s3cret").status());
+    assertEquals(204, anonymous.post("/store", body, "X-Count-Secret", Api.SECRET).status());
     assertEquals(1, frontendsOf(api, "s-1").size());
-    assertEquals(200, api.get("/healthz").status());
-    assertEquals(200, api.get("/readyz").status());
+    // Probes stay open: the kubelet has no secret.
+    assertEquals(200, anonymous.get("/healthz").status());
+    assertEquals(200, anonymous.get("/readyz").status());
+  }
+
+  @Test
+  void onlyFrontendsInTheClustersOwnAddressSpaceAreRegistered() {
+    Api api = new Api(open.port());
+    for (String outside : new String[] {"http://203.0.113.7:8080", "http://169.254.169.254", "https://example.com",
+        "http://[2001:db8::1]:8080", "http://0.0.0.0:8080", "http://evil.svc.example.com", "http://8.8.8.8/x"}) {
+      assertError(api.post("/store", "{\"worker\":\"a-1\",\"frontend\":\"" + outside + "\"}"), 403, "frontend_not_allowed");
+    }
+    assertEquals(0, frontendsOf(api, "a-1").size(), "nothing outside was stored");
+    for (String inside : new String[] {"http://10.1.2.3:8080", "http://172.20.0.5:8080", "http://192.168.1.1",
+        "http://127.0.0.1:9000", "http://[::1]:8080", "http://[fd00::5]:8080", "http://likes-edge.prod.svc:8080",
+        "http://likes-edge.prod.svc.cluster.local:8080", "http://localhost:8080"}) {
+      api.store("a-1", inside);
+    }
+    assertEquals(9, frontendsOf(api, "a-1").size());
   }
 
   static void assertError(Api.Reply reply, int status, String code) {

@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,7 +47,7 @@ class PodWatchTest {
 
   static DowntimeConfig config(String cluster) {
     // Long heartbeat timeout: these tests are about the pod watch only.
-    return new DowntimeConfig(cluster, redis.url(), 0, "test", true, Duration.ofMinutes(5), Optional.empty());
+    return Api.config(cluster, redis.url(), "test", true, Duration.ofMinutes(5));
   }
 
   void createWorkerPod(String name, String cluster) {

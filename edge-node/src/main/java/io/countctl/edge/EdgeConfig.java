@@ -16,6 +16,7 @@ import java.time.Duration;
  *   <tr><td>COUNT_KAFKA_BOOTSTRAP</td><td>required</td><td>Kafka bootstrap servers</td></tr>
  *   <tr><td>COUNT_REDIS_URL</td><td>required</td><td>{@code redis://host:port} of the region's Redis</td></tr>
  *   <tr><td>COUNT_HTTP_PORT</td><td>8080</td><td>HTTP port (0: any free port)</td></tr>
+ *   <tr><td>COUNT_HTTP_HOST</td><td>0.0.0.0</td><td>address the HTTP server binds ({@code countctl dev}: 127.0.0.1)</td></tr>
  *   <tr><td>COUNT_ACK_MODE</td><td>durable</td><td>{@code durable}: answer once Kafka has the write; {@code buffered}: at once</td></tr>
  *   <tr><td>COUNT_FLUSH_MS</td><td>5 (durable), 1000 (buffered)</td><td>flush interval</td></tr>
  *   <tr><td>COUNT_EDGE_ID</td><td>host name + port</td><td>this edge's identity in batches</td></tr>
@@ -71,7 +72,8 @@ public record EdgeConfig(
     int sseMaxCounters,
     SketchSettings sketches,
     long topRefreshMs,
-    int topMaxStreams) {
+    int topMaxStreams,
+    String httpHost) {
 
   /** The same configuration listening on another port (port 0 is resolved before the server starts). */
   public EdgeConfig withPort(int newPort) {
@@ -81,7 +83,7 @@ public record EdgeConfig(
     return new EdgeConfig(cluster, region, kafkaBootstrap, redisUrl, newPort, ackMode, flushInterval, edgeId, partitions,
         replication, maxBodyBytes, maxBatchWrites, maxPendingCounters, maxKafkaStall, writeTimeout, readCacheTtl,
         readCacheEntries, eventLoops, url, internalSecret, sseCoalesceMs, sseHeartbeatMs, sseLeaseMs, sseMaxCounters, sketches,
-        topRefreshMs, topMaxStreams);
+        topRefreshMs, topMaxStreams, httpHost);
   }
 
   public static EdgeConfig from(Settings s) {
@@ -114,7 +116,8 @@ public record EdgeConfig(
         s.integer("COUNT_SSE_MAX_COUNTERS", 100, 1, 10_000),
         SketchSettings.parse(s.string(SketchSettings.SETTING, "")),
         s.number("COUNT_TOP_REFRESH_MS", 500, 10, 60_000),
-        s.integer("COUNT_TOP_MAX_STREAMS", 10_000, 1, 1_000_000));
+        s.integer("COUNT_TOP_MAX_STREAMS", 10_000, 1, 1_000_000),
+        s.httpHost());
   }
 
   private static String hostName() {

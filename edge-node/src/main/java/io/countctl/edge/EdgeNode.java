@@ -123,6 +123,7 @@ public final class EdgeNode implements AutoCloseable {
     int port = config.httpPort();
     HttpServerOptions http = new HttpServerOptions()
         .setPort(port)
+        .setHost(config.httpHost())
         .setCompressionSupported(true)
         .setCompressionLevel(1); // tiny JSON bodies: spend little CPU on gzip
     try {

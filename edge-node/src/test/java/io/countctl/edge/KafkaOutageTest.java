@@ -87,6 +87,38 @@ class KafkaOutageTest {
   }
 
   @Test
+  void anUnconfirmedWriteSaysWhatARetryDoes() {
+    edge("durable", Map.of("COUNT_MAX_KAFKA_STALL_MS", "600000"));
+    http.put("o-2", "likes", "{\"action\":\"increment\"}");
+    kafka.stopBrokers();
+    // Two writes accepted (the stall limit is far), then never confirmed: the 503 says what a
+    // retry does, which depends on whether the first attempt carried an Idempotency-Key.
+    java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+    java.util.function.Function<String[], java.util.concurrent.CompletableFuture<HttpResponse<String>>> write = headers -> {
+      var b = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + edge.port() + "/v1/o-2/likes"))
+          .timeout(Duration.ofSeconds(20)).PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"action\":\"increment\"}"));
+      if (headers.length > 0) {
+        b.headers(headers);
+      }
+      return client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString());
+    };
+    var keyed = write.apply(new String[] {"Idempotency-Key", "outage-key-1"});
+    var unkeyed = write.apply(new String[0]);
+    String keyedMessage = notConfirmedMessage(keyed.join());
+    String unkeyedMessage = notConfirmedMessage(unkeyed.join());
+    assertTrue(keyedMessage.contains("retry with the same Idempotency-Key"), keyedMessage);
+    assertTrue(unkeyedMessage.contains("a retry may count it twice"), unkeyedMessage);
+    assertTrue(!unkeyedMessage.contains("retry with"), "no advice the first attempt cannot follow: " + unkeyedMessage);
+  }
+
+  static String notConfirmedMessage(HttpResponse<String> r) {
+    assertEquals(503, r.statusCode(), r.body());
+    JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+    assertEquals("not_confirmed", error.getString("code"), r.body());
+    return error.getString("message");
+  }
+
+  @Test
   void bufferedEdgeCapsItsTableAt503() {
     edge("buffered", Map.of("COUNT_MAX_PENDING_COUNTERS", "50", "COUNT_MAX_KAFKA_STALL_MS", "600000"));
     kafka.stopBrokers();

@@ -11,8 +11,9 @@ import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
 /**
- * A real single-node Kafka (KRaft, combined broker and controller) running inside the test JVM on
- * a free port, from Kafka's own test kit. Starts in about a second.
+ * A real Kafka (KRaft) running inside the test JVM on free ports, from Kafka's own test kit: one
+ * combined broker and controller (starts in about a second), or with {@link #start(int)} several
+ * brokers, the first of them also the controller.
  */
 public final class KafkaTestCluster implements AutoCloseable {
   private final KafkaClusterTestKit kit;
@@ -23,17 +24,27 @@ public final class KafkaTestCluster implements AutoCloseable {
   }
 
   public static KafkaTestCluster start() {
+    return start(1);
+  }
+
+  /**
+   * {@code brokers} brokers; with 3 or more, internal topics are replicated 3 times with
+   * {@code min.insync.replicas} 2, as in production, so one broker may die.
+   */
+  public static KafkaTestCluster start(int brokers) {
+    String replication = brokers >= 3 ? "3" : "1";
+    String minIsr = brokers >= 3 ? "2" : "1";
     try {
       KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
               .setCombined(true)
-              .setNumBrokerNodes(1)
+              .setNumBrokerNodes(brokers)
               .setNumControllerNodes(1)
               .build())
           // Single node: internal topics with replication 1, or consumer groups never join.
-          .setConfigProp("offsets.topic.replication.factor", "1")
+          .setConfigProp("offsets.topic.replication.factor", replication)
           .setConfigProp("offsets.topic.num.partitions", "4")
-          .setConfigProp("transaction.state.log.replication.factor", "1")
-          .setConfigProp("transaction.state.log.min.isr", "1")
+          .setConfigProp("transaction.state.log.replication.factor", replication)
+          .setConfigProp("transaction.state.log.min.isr", minIsr)
           .setConfigProp("group.initial.rebalance.delay.ms", "0")
           .setConfigProp("num.partitions", "4")
           .build();
@@ -63,6 +74,16 @@ public final class KafkaTestCluster implements AutoCloseable {
         throw new IllegalStateException("could not create topic " + name, e);
       }
     }
+  }
+
+  /** Ids of the brokers, for {@link #stopBroker}. */
+  public List<Integer> brokerIds() {
+    return List.copyOf(new java.util.TreeSet<>(kit.brokers().keySet()));
+  }
+
+  /** Stops one broker (a broker that is not the controller keeps the cluster's quorum intact). */
+  public void stopBroker(int id) {
+    kit.brokers().get(id).shutdown();
   }
 
   /** Stops the broker (the controller keeps running); clients see Kafka unreachable. */

@@ -63,7 +63,7 @@ public final class Worker implements AutoCloseable {
         ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
         new ByteArraySerializer(), new ByteArraySerializer());
     DeltaConsumerLoop reducer = new DeltaConsumerLoop(config.kafkaBootstrap(), config.workerId(), topics,
-        config.maxPollRecords(), store, producer, metrics, config.sketches());
+        config.maxPollRecords(), store, producer, metrics, config.sketches(), config.markRetention());
     FanoutLoop fanout = config.fanout()
         ? new FanoutLoop(config.kafkaBootstrap(), topics, config.workerId(), store, config.downtimeUrl(), config.internalSecret(), metrics)
         : null;
@@ -77,7 +77,7 @@ public final class Worker implements AutoCloseable {
     int port = config.httpPort() == 0 ? FreePort.pick() : config.httpPort();
     try {
       HttpServer server = vertx.createHttpServer().requestHandler(router);
-      server.listen(port).await(30, TimeUnit.SECONDS);
+      server.listen(port, config.httpHost()).await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       vertx.close();
       producer.close();

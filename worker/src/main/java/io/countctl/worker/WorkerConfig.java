@@ -16,10 +16,14 @@ import java.util.Optional;
  *   <tr><td>COUNT_KAFKA_BOOTSTRAP</td><td>required</td><td>Kafka bootstrap servers</td></tr>
  *   <tr><td>COUNT_REDIS_URL</td><td>required</td><td>{@code redis://host:port}</td></tr>
  *   <tr><td>COUNT_HTTP_PORT</td><td>8080</td><td>health and metrics port (0: any free port)</td></tr>
+ *   <tr><td>COUNT_HTTP_HOST</td><td>0.0.0.0</td><td>address the health and metrics server binds ({@code countctl dev}: 127.0.0.1)</td></tr>
  *   <tr><td>COUNT_WORKER_ID</td><td>$HOSTNAME (the pod name)</td><td>this worker's identity for the downtime handler</td></tr>
  *   <tr><td>COUNT_PARTITIONS</td><td>8</td><td>partitions of topics created when missing</td></tr>
  *   <tr><td>COUNT_REPLICATION</td><td>1</td><td>their replication factor</td></tr>
  *   <tr><td>COUNT_MAX_POLL_RECORDS</td><td>2000</td><td>most batches reduced into one Redis commit per partition</td></tr>
+ *   <tr><td>COUNT_MARK_RETENTION_H</td><td>192 (8 days)</td><td>an edge's high-water mark on a partition is dropped
+ *       (on the next assignment) once no batch of that edge was applied there for this long; keep it above the deltas
+ *       topic's {@code retention.ms} (Kafka's default: 7 days)</td></tr>
  *   <tr><td>COUNT_IDEMPOTENCY_TTL_S</td><td>86400</td><td>how long an Idempotency-Key keeps a retry from counting again</td></tr>
  *   <tr><td>COUNT_DOWNTIME_URL</td><td>none</td><td>downtime handler to report frontends and heartbeats to</td></tr>
  *   <tr><td>COUNT_INTERNAL_SECRET</td><td>none</td><td>shared secret sent on webhook and downtime-handler calls</td></tr>
@@ -44,7 +48,9 @@ public record WorkerConfig(
     Optional<URI> downtimeUrl,
     String internalSecret,
     boolean fanout,
-    io.countctl.core.sketch.SketchSettings sketches) {
+    io.countctl.core.sketch.SketchSettings sketches,
+    String httpHost,
+    Duration markRetention) {
 
   public static WorkerConfig from(Settings s) {
     if (Role.of(s) != Role.WORKER) {
@@ -64,7 +70,9 @@ public record WorkerConfig(
         s.get(Settings.DOWNTIME_URL).map(URI::create),
         s.string("COUNT_INTERNAL_SECRET", ""),
         Boolean.parseBoolean(s.string("COUNT_FANOUT", "true")),
-        io.countctl.core.sketch.SketchSettings.parse(s.string(io.countctl.core.sketch.SketchSettings.SETTING, "")));
+        io.countctl.core.sketch.SketchSettings.parse(s.string(io.countctl.core.sketch.SketchSettings.SETTING, "")),
+        s.httpHost(),
+        Duration.ofHours(s.number("COUNT_MARK_RETENTION_H", 192, 1, 10L * 365 * 24)));
   }
 
   private static String defaultId() {

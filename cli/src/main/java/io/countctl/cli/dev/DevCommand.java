@@ -16,6 +16,11 @@ public final class DevCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "8080", description = "Edge HTTP port (default: ${DEFAULT-VALUE}).")
   int port;
 
+  @Option(names = "--host", defaultValue = DevPlatform.LOOPBACK,
+      description = {"Address the edge, workers, downtime handler and region-merge bind (default: ${DEFAULT-VALUE},",
+          "this machine only). 0.0.0.0 opens them to the network; Kafka and Redis stay on 127.0.0.1."})
+  String host;
+
   @Option(names = "--data-dir", defaultValue = ".count-dev",
       description = "Kafka log and Redis append-only file; counts survive restarts (default: ${DEFAULT-VALUE}).")
   Path dataDir;
@@ -55,7 +60,7 @@ public final class DevCommand implements Callable<Integer> {
     PrintStream out = System.out;
     DevPlatform platform = new DevPlatform(new DevPlatform.Options(dataDir.toAbsolutePath(), port, ackMode,
         flushMs != null ? flushMs : ackMode.defaultFlushMs(), workers, partitions, cluster, infraOnly, region, mergePort,
-        peers), System.err);
+        peers, host), System.err);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
       platform.close();
@@ -73,15 +78,19 @@ public final class DevCommand implements Callable<Integer> {
       out.println("COUNT_REDIS_URL=" + platform.redisUrl());
       out.flush();
     } else {
-      String url = "http://localhost:" + platform.edge().port();
+      String shown = shownHost(host);
+      String url = "http://" + shown + ":" + platform.edge().port();
       out.printf("%nCount is running (cluster '%s', %s mode, data in %s)%n", cluster, ackMode.name().toLowerCase(), dataDir.toAbsolutePath());
       out.printf("  edge node          %s%n", url);
       for (int i = 0; i < platform.workers().size(); i++) {
-        out.printf("  worker %d metrics   http://localhost:%d/metrics%n", i, platform.workers().get(i).httpPort());
+        out.printf("  worker %d metrics   http://%s:%d/metrics%n", i, shown, platform.workers().get(i).httpPort());
       }
-      out.printf("  downtime handler   http://localhost:%d%n", platform.downtime().port());
+      out.printf("  downtime handler   http://%s:%d%n", shown, platform.downtime().port());
       if (platform.merger() != null) {
-        out.printf("  region-merge       http://localhost:%d (region '%s', peers %s)%n", platform.merger().port(), region, peers);
+        out.printf("  region-merge       http://%s:%d (region '%s', peers %s)%n", shown, platform.merger().port(), region, peers);
+      }
+      if (!isLoopback(host)) {
+        out.printf("  (listening on %s: reachable from the network)%n", host);
       }
       out.printf("  Kafka              %s%n", platform.kafkaBootstrap());
       out.printf("  Redis              %s%n", platform.redisUrl());
@@ -91,5 +100,21 @@ public final class DevCommand implements Callable<Integer> {
     }
     stopped.await(); // until Ctrl-C or SIGTERM: the shutdown hook closes the platform
     return 0;
+  }
+
+  /** The host printed URLs use: the one bound, or this machine's name when bound to every interface. */
+  static String shownHost(String host) {
+    if (DevPlatform.isWildcard(host)) {
+      try {
+        return java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.net.UnknownHostException e) {
+        return DevPlatform.LOOPBACK;
+      }
+    }
+    return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+  }
+
+  private static boolean isLoopback(String host) {
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
   }
 }

@@ -25,11 +25,23 @@ import java.util.Map;
 final class DevPlatform implements AutoCloseable {
   /** What to start. */
   record Options(Path dataDir, int port, AckMode ackMode, long flushMs, int workers, int partitions, String cluster,
-      boolean infraOnly, String region, int mergePort, String peers) {
+      boolean infraOnly, String region, int mergePort, String peers, String host) {
     Options(Path dataDir, int port, AckMode ackMode, long flushMs, int workers, int partitions, String cluster,
         boolean infraOnly) {
-      this(dataDir, port, ackMode, flushMs, workers, partitions, cluster, infraOnly, "local", 0, "");
+      this(dataDir, port, ackMode, flushMs, workers, partitions, cluster, infraOnly, "local", 0, "", LOOPBACK);
     }
+
+    /** Where the components reach each other: the bind host, or loopback when that is every interface. */
+    String localHost() {
+      return isWildcard(host) ? LOOPBACK : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+  }
+
+  /** What {@code countctl dev} binds unless told {@code --host}: nothing is reachable from the network. */
+  static final String LOOPBACK = "127.0.0.1";
+
+  static boolean isWildcard(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
   }
 
   private final Options options;
@@ -59,6 +71,7 @@ final class DevPlatform implements AutoCloseable {
         Settings.KAFKA_BOOTSTRAP, kafka.bootstrap(),
         Settings.REDIS_URL, redis.url().toString(),
         Settings.REGION, options.region(),
+        Settings.HTTP_HOST, options.host(),
         "COUNT_PARTITIONS", Integer.toString(options.partitions())));
     if (!options.peers().isBlank()) {
       // Before the workers: the change log is switched on first, so no commit goes unlogged.
@@ -70,21 +83,29 @@ final class DevPlatform implements AutoCloseable {
       }
       step("region-merge", () -> merger = RegionMerger.start(RegionMergeConfig.from(settings(common, own))));
     }
+    // The downtime handler requires a shared secret, which the workers send: one per run, never stored.
+    String secret = newSecret();
     step("downtime handler", () -> downtime = DowntimeHandler.start(DowntimeConfig.from(settings(common, Map.of(
-        Settings.HTTP_PORT, "0", "COUNT_POD_WATCH", "false")))));
-    common.put(Settings.DOWNTIME_URL, "http://127.0.0.1:" + downtime.port());
+        Settings.HTTP_PORT, "0", "COUNT_POD_WATCH", "false", DowntimeConfig.INTERNAL_SECRET, secret)))));
+    common.put(Settings.DOWNTIME_URL, "http://" + options.localHost() + ":" + downtime.port());
     for (int i = 0; i < options.workers(); i++) {
       String id = "dev-worker-" + i;
       step("worker " + i, () -> workers.add(Worker.start(WorkerConfig.from(settings(common, Map.of(
-          Settings.HTTP_PORT, "0", "COUNT_WORKER_ID", id))))));
+          Settings.HTTP_PORT, "0", "COUNT_WORKER_ID", id, DowntimeConfig.INTERNAL_SECRET, secret))))));
     }
     step("edge node", () -> edge = EdgeNode.start(EdgeConfig.from(settings(common, Map.of(
         Settings.HTTP_PORT, Integer.toString(options.port()),
         Settings.ACK_MODE, options.ackMode().name().toLowerCase(),
         Settings.FLUSH_MS, Long.toString(options.flushMs()),
         "COUNT_EDGE_ID", "dev-edge",
-        "COUNT_ADVERTISED_URL", "http://127.0.0.1:" + options.port())))));
+        "COUNT_ADVERTISED_URL", "http://" + options.localHost() + ":" + options.port())))));
     return this;
+  }
+
+  private static String newSecret() {
+    byte[] b = new byte[24];
+    new java.security.SecureRandom().nextBytes(b);
+    return java.util.HexFormat.of().formatHex(b);
   }
 
   private static Settings settings(Map<String, String> common, Map<String, String> own) {

@@ -13,16 +13,29 @@ import redis.embedded.core.ExecutableProvider;
 /**
  * A real Redis for the dev platform: {@code redis-server} from the PATH, else the binary that
  * embedded-redis ships; append-only persistence in the data directory, so counts survive
- * restarts. A Redis left running by a previous run that was killed (kill -9 of this JVM orphans
- * it, and it keeps the port) is found through its pid file and stopped first.
+ * restarts.
+ *
+ * <p>Redis is a child process, and a kill -9 of this JVM would orphan it (it keeps its port and
+ * data dir). Java cannot ask Linux to kill a child with its parent ({@code PR_SET_PDEATHSIG} is
+ * not reachable from Java), so a tiny {@code sh} watchdog is started next to it: it polls this
+ * JVM's pid twice a second and, once the JVM is gone, stops Redis with SIGTERM (Redis flushes its
+ * append-only file and exits), then exits itself. A Redis left running anyway (the watchdog was
+ * killed too) is found through its pid file and stopped by the next start.
  */
 public final class EmbeddedRedis implements AutoCloseable {
+  private static final Path SH = Path.of("/bin/sh");
+  /** $1: the JVM, $2: Redis. Stops when either is gone; stops Redis only when the JVM went first. */
+  private static final String WATCHDOG = "while kill -0 \"$1\" 2>/dev/null && kill -0 \"$2\" 2>/dev/null; do sleep 0.5; done; "
+      + "kill -0 \"$1\" 2>/dev/null || kill -TERM \"$2\" 2>/dev/null";
+
   private final RedisServer server;
   private final int port;
+  private final Optional<Process> watchdog;
 
-  private EmbeddedRedis(RedisServer server, int port) {
+  private EmbeddedRedis(RedisServer server, int port, Optional<Process> watchdog) {
     this.server = server;
     this.port = port;
+    this.watchdog = watchdog;
   }
 
   public static EmbeddedRedis start(Path dir, int port, boolean fsyncEveryWrite) {
@@ -41,7 +54,7 @@ public final class EmbeddedRedis implements AutoCloseable {
           .setting("save \"\"")
           .build();
       server.start();
-      return new EmbeddedRedis(server, port);
+      return new EmbeddedRedis(server, port, watchdog(pidFile));
     } catch (IOException e) {
       throw new UncheckedIOException("could not start Redis: " + e.getMessage(), e);
     }
@@ -52,6 +65,45 @@ public final class EmbeddedRedis implements AutoCloseable {
       return ExecutableProvider.newExecutableInPath("redis-server");
     } catch (FileNotFoundException e) {
       return ExecutableProvider.newJarResourceProvider();
+    }
+  }
+
+  /** Starts the watchdog that stops Redis when this JVM dies; none where there is no /bin/sh. */
+  private static Optional<Process> watchdog(Path pidFile) throws IOException {
+    if (!Files.isExecutable(SH)) {
+      return Optional.empty();
+    }
+    long redisPid = redisPid(pidFile);
+    Process p = new ProcessBuilder(SH.toString(), "-c", WATCHDOG, "count-dev-redis-watchdog",
+        Long.toString(ProcessHandle.current().pid()), Long.toString(redisPid))
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    return Optional.of(p);
+  }
+
+  /** Redis writes its pid file as it starts; embedded-redis returns once it accepts connections. */
+  private static long redisPid(Path pidFile) throws IOException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      try {
+        String text = Files.readString(pidFile).trim();
+        if (!text.isEmpty()) {
+          return Long.parseLong(text);
+        }
+      } catch (java.nio.file.NoSuchFileException | NumberFormatException e) {
+        // not written yet
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException("Redis wrote no pid file at " + pidFile);
+      }
+      try {
+        Thread.sleep(20); // a file appears: nothing to wait on but polling
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted waiting for " + pidFile, e);
+      }
     }
   }
 
@@ -95,6 +147,7 @@ public final class EmbeddedRedis implements AutoCloseable {
 
   @Override
   public void close() {
+    watchdog.ifPresent(Process::destroy);
     try {
       server.stop();
     } catch (IOException e) {

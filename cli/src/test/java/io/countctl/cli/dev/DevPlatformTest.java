@@ -94,10 +94,13 @@ class DevPlatformTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     String line;
     boolean up = false;
+    StringBuilder banner = new StringBuilder();
     while (!up && System.nanoTime() < deadline && (line = out.readLine()) != null) {
+      banner.append(line).append('\n');
       up = line.startsWith("Ctrl-C");
     }
     assertTrue(up, "countctl dev did not start");
+    everyPrintedUrlIsOnLoopbackOnly(banner.toString());
 
     HttpClient http = HttpClient.newHttpClient();
     URI url = URI.create("http://127.0.0.1:" + port + "/v1/survivor/likes");
@@ -108,10 +111,15 @@ class DevPlatformTest {
       assertEquals(200, r.statusCode(), r.body());
       acked++;
     }
+    long redisPid = Long.parseLong(Files.readString(dir.resolve("redis/redis.pid")).trim());
+    assertTrue(ProcessHandle.of(redisPid).map(ProcessHandle::isAlive).orElse(false));
     child.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // kill -9: nothing gets to shut down
-    assertTrue(Files.exists(dir.resolve("redis/redis.pid")), "the orphaned Redis is still around");
+    // The watchdog notices its JVM is gone and stops Redis: nothing of countctl dev keeps running.
+    await("redis-server " + redisPid + " exits with the killed countctl dev").atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> ProcessHandle.of(redisPid).map(h -> !h.isAlive()).orElse(true));
 
-    DevPlatform again = start(false, port); // reaps the orphan, resumes from the data directory
+    DevPlatform again = start(false, port); // resumes from the data directory
     int expected = acked;
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -132,5 +140,41 @@ class DevPlatformTest {
     assertTrue(text.contains("survivor/likes = " + (expected + 5)), text);
     assertTrue(text.contains("\"count\":" + (expected + 5)), text);
     assertTrue(again.edge().port() == port);
+  }
+
+  /**
+   * {@code countctl dev} binds 127.0.0.1 unless told {@code --host}: each printed URL answers on
+   * loopback and refuses a connection on this machine's network address.
+   */
+  static void everyPrintedUrlIsOnLoopbackOnly(String printed) throws Exception {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:http|redis)://([^:/\\s]+):(\\d+)").matcher(printed);
+    List<Integer> ports = new ArrayList<>();
+    while (m.find()) {
+      assertEquals("127.0.0.1", m.group(1), "printed URLs name the address bound: " + printed);
+      ports.add(Integer.parseInt(m.group(2)));
+    }
+    java.util.regex.Matcher kafka = java.util.regex.Pattern.compile("Kafka\\s+([^:\\s]+):(\\d+)").matcher(printed);
+    assertTrue(kafka.find(), printed);
+    assertEquals("127.0.0.1", kafka.group(1));
+    ports.add(Integer.parseInt(kafka.group(2)));
+    assertTrue(ports.size() >= 5, "edge, worker metrics, downtime handler, Redis and Kafka are printed: " + printed);
+    java.net.InetAddress external = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+        .filter(i -> { try { return i.isUp() && !i.isLoopback(); } catch (java.net.SocketException e) { return false; } })
+        .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+        .filter(a -> a instanceof java.net.Inet4Address && !a.isLinkLocalAddress())
+        .findFirst().orElse(null);
+    for (int p : ports) {
+      try (java.net.Socket s = new java.net.Socket()) {
+        s.connect(new java.net.InetSocketAddress("127.0.0.1", p), 2_000);
+      }
+      if (external != null) { // a machine with no network has nothing to expose
+        try (java.net.Socket s = new java.net.Socket()) {
+          s.connect(new java.net.InetSocketAddress(external, p), 2_000);
+          throw new AssertionError("port " + p + " is reachable on " + external + ": " + printed);
+        } catch (java.net.ConnectException expected) {
+          // refused: nothing listens there
+        }
+      }
+    }
   }
 }

@@ -18,6 +18,7 @@ public final class Settings {
   public static final String KAFKA_BOOTSTRAP = "COUNT_KAFKA_BOOTSTRAP";
   public static final String REDIS_URL = "COUNT_REDIS_URL";
   public static final String HTTP_PORT = "COUNT_HTTP_PORT";
+  public static final String HTTP_HOST = "COUNT_HTTP_HOST";
   public static final String FLUSH_MS = "COUNT_FLUSH_MS";
   public static final String ACK_MODE = "COUNT_ACK_MODE";
   public static final String DOWNTIME_URL = "COUNT_DOWNTIME_URL";
@@ -134,6 +135,19 @@ public final class Settings {
       throw new ConfigException(REDIS_URL + " must look like redis://host:port, got '" + text + "'");
     }
     return uri;
+  }
+
+  /**
+   * {@code COUNT_HTTP_HOST}: the address a component's HTTP server binds. Default {@code 0.0.0.0}
+   * (every interface: what a Kubernetes pod needs to be reached through its Service);
+   * {@code countctl dev} sets {@code 127.0.0.1} unless told {@code --host}.
+   */
+  public String httpHost() {
+    String h = string(HTTP_HOST, "0.0.0.0").trim();
+    if (h.isEmpty() || !h.matches("[A-Za-z0-9.:\\[\\]-]+")) {
+      throw new ConfigException(HTTP_HOST + " must be an address or host name to bind, e.g. 127.0.0.1 or 0.0.0.0, got '" + h + "'");
+    }
+    return h;
   }
 
   /** Cluster name as used in topic names and Redis keys. */

@@ -10,6 +10,8 @@ import io.countctl.core.key.CounterKey;
  *   <li>{@code {c}:c:<id>/<counter>} hash {@code p}, {@code n}, {@code t} (updated-at ms): a counter
  *   <li>{@code {c}:offsets} hash partition → next offset of {@code <c>.deltas} to read
  *   <li>{@code {c}:hwm:<partition>} hash edge id → {@code epoch:seq} of the newest batch applied
+ *   <li>{@code {c}:hwm-seen:<partition>} hash edge id → when that mark last moved (ms), to drop the
+ *       marks of edges gone for longer than the log's retention ({@link MarkAges})
  *   <li>{@code {c}:idem:<token>} string with a TTL: an idempotency key already counted
  *   <li>{@code {c}:r:<id>/<counter>} hash region → {@code p:n:t}: other regions' entries of a counter
  *       (this region's own entry is the counter hash above)

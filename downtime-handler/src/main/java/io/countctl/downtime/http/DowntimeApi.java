@@ -35,14 +35,18 @@ public final class DowntimeApi {
   private final Vertx vertx;
   private final WorkerRegistry registry;
   private final DowntimeMetrics metrics;
-  private final Optional<byte[]> secret;
+  private final byte[] secret;
+  private final FrontendAllowList allowed;
   private final Clock clock;
 
-  public DowntimeApi(Vertx vertx, WorkerRegistry registry, DowntimeMetrics metrics, Optional<String> secret, Clock clock) {
+  /** @param secret required in {@code X-Count-Secret} on every POST and on the worker listing */
+  public DowntimeApi(Vertx vertx, WorkerRegistry registry, DowntimeMetrics metrics, String secret,
+      FrontendAllowList allowed, Clock clock) {
     this.vertx = vertx;
     this.registry = registry;
     this.metrics = metrics;
-    this.secret = secret.map(s -> s.getBytes(StandardCharsets.UTF_8));
+    this.secret = secret.getBytes(StandardCharsets.UTF_8);
+    this.allowed = allowed;
     this.clock = clock;
   }
 
@@ -59,6 +63,11 @@ public final class DowntimeApi {
       var body = Requests.object(ctx.body().buffer());
       String worker = Requests.worker(body);
       String frontend = Requests.frontend(body);
+      if (!allowed.allows(java.net.URI.create(frontend))) {
+        LOG.warn("refused to register frontend {} for worker {}: outside {}", frontend, worker, allowed);
+        throw new BadRequest(403, "frontend_not_allowed",
+            "frontend " + frontend + " is outside the allowed address space (COUNT_FRONTEND_ALLOW)");
+      }
       return () -> registry.store(worker, frontend);
     }));
     router.post("/cleanup").handler(ctx -> write(ctx, "cleanup", () -> {
@@ -81,7 +90,8 @@ public final class DowntimeApi {
       String worker = Requests.worker(Requests.object(ctx.body().buffer()));
       return () -> registry.heartbeat(worker, clock.millis());
     }));
-    router.get("/v1/workers").handler(ctx -> blocking(ctx, registry::all, list -> ctx.json(workersJson(list))));
+    // The listing names every frontend: as private as the registry itself.
+    router.get("/v1/workers").handler(this::checkSecret).handler(ctx -> blocking(ctx, registry::all, list -> ctx.json(workersJson(list))));
 
     router.errorHandler(400, ctx -> error(ctx, 400, "bad_request", "the request is malformed"));
     router.errorHandler(404, ctx -> error(ctx, 404, "not_found", "no such route: " + ctx.request().path()));
@@ -96,12 +106,11 @@ public final class DowntimeApi {
   }
 
   private void checkSecret(RoutingContext ctx) {
-    if (secret.isPresent()) {
-      String given = ctx.request().getHeader(ResubscribeClient.SECRET_HEADER);
-      if (given == null || !MessageDigest.isEqual(secret.get(), given.getBytes(StandardCharsets.UTF_8))) {
-        error(ctx, 401, "unauthorized", "missing or wrong " + ResubscribeClient.SECRET_HEADER + " header");
-        return;
-      }
+    String given = ctx.request().getHeader(ResubscribeClient.SECRET_HEADER);
+    // MessageDigest.isEqual takes the same time wherever the first difference is.
+    if (given == null || !MessageDigest.isEqual(secret, given.getBytes(StandardCharsets.UTF_8))) {
+      error(ctx, 401, "unauthorized", "missing or wrong " + ResubscribeClient.SECRET_HEADER + " header");
+      return;
     }
     ctx.next();
   }

@@ -170,7 +170,11 @@ public final class EdgeRoutes {
             .put("updated_at", Instant.now().toString()).encode()));
   }
 
-  /** Runs {@code then} on the request's event loop once {@code done} completes; 503 if it failed. */
+  /**
+   * Runs {@code then} on the request's event loop once {@code done} completes; 503 if it failed,
+   * saying what a retry does: with the same Idempotency-Key it counts once; without one (and a
+   * batch never carries one) it may count twice.
+   */
   private static void whenDone(RoutingContext ctx, CompletableFuture<?> done, Runnable then) {
     if (done.isDone() && !done.isCompletedExceptionally()) {
       then.run();
@@ -179,8 +183,13 @@ public final class EdgeRoutes {
     Context loop = Vertx.currentContext();
     done.whenComplete((v, error) -> loop.runOnContext(x -> {
       if (error != null) {
-        ErrorReply.send(ctx, 503, "not_confirmed",
-            "Kafka did not confirm the write in time; it may still be counted: retry with an Idempotency-Key");
+        boolean keyed = ctx.request().method() == io.vertx.core.http.HttpMethod.PUT
+            && ctx.request().getHeader("Idempotency-Key") != null;
+        ErrorReply.send(ctx, 503, "not_confirmed", keyed
+            ? "Kafka did not confirm the write in time; it may still be counted: retry with the same Idempotency-Key,"
+                + " which counts it once either way"
+            : "Kafka did not confirm the write in time; it may still be counted, so a retry may count it twice;"
+                + " writes sent with an Idempotency-Key can be retried safely");
       } else {
         then.run();
       }

@@ -26,6 +26,7 @@ import java.util.Set;
  *   <tr><td>COUNT_PARTITIONS, COUNT_REPLICATION</td><td>8, 1</td><td>with Kafka: the topics are created like this when
  *       missing (as the worker does), so a first publish never leaves them to a broker's auto-creation</td></tr>
  *   <tr><td>COUNT_MERGE_PORT</td><td>COUNT_HTTP_PORT, else 8080</td><td>where peers send state; health and metrics too</td></tr>
+ *   <tr><td>COUNT_HTTP_HOST</td><td>0.0.0.0</td><td>address that port binds ({@code countctl dev}: 127.0.0.1 unless {@code --host})</td></tr>
  *   <tr><td>COUNT_PEERS</td><td>none</td><td>{@code region=url,…}: the peers' region-merge endpoints</td></tr>
  *   <tr><td>COUNT_PEER_SECRET</td><td>COUNT_INTERNAL_SECRET</td><td>shared by all regions; sent and required in
  *       {@code X-Count-Secret}. Without one, only loopback peers are accepted</td></tr>
@@ -51,7 +52,8 @@ public record RegionMergeConfig(
     int batch,
     long logMax,
     int maxBodyBytes,
-    io.countctl.core.sketch.SketchSettings sketches) {
+    io.countctl.core.sketch.SketchSettings sketches,
+    String httpHost) {
 
   public RegionMergeConfig {
     peers = List.copyOf(peers);
@@ -78,7 +80,8 @@ public record RegionMergeConfig(
         s.integer("COUNT_MERGE_BATCH", 1_000, 1, 100_000),
         s.number("COUNT_MERGE_LOG_MAX", 1_000_000, 1, Long.MAX_VALUE),
         s.integer("COUNT_MERGE_MAX_BODY_BYTES", 16 << 20, 1024, Integer.MAX_VALUE),
-        io.countctl.core.sketch.SketchSettings.parse(s.string(io.countctl.core.sketch.SketchSettings.SETTING, "")));
+        io.countctl.core.sketch.SketchSettings.parse(s.string(io.countctl.core.sketch.SketchSettings.SETTING, "")),
+        s.httpHost());
   }
 
   /** {@code us=http://host:port,ap=https://…}; a peer named like this region is refused. */

@@ -112,7 +112,7 @@ public final class RegionMerger implements AutoCloseable {
         .end(merger.peersJson().encode()));
     try {
       vertx.createHttpServer(new HttpServerOptions().setDecompressionSupported(true).setCompressionSupported(true))
-          .requestHandler(router).listen(port).await(30, TimeUnit.SECONDS);
+          .requestHandler(router).listen(port, config.httpHost()).await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       vertx.close();
       blocking.shutdownNow();

@@ -45,6 +45,17 @@ public final class DeltaConsumerLoop implements AutoCloseable {
   private final TotalsPublisher totals;
   private final DeadLetters deadLetters;
   private final Map<Integer, PartitionState> owned = new ConcurrentHashMap<>();
+  /** Kafka's default retention (7 days) and a day of margin. */
+  public static final Duration DEFAULT_MARK_RETENTION = Duration.ofDays(8);
+  /** A mark's last-seen stamp is rewritten at most this often per edge and partition. */
+  private static final long STAMP_EVERY_MS = Duration.ofMinutes(10).toMillis();
+  private final io.countctl.core.store.MarkAges markAges;
+  private final Duration markRetention;
+  private final Counter marksPruned;
+  /** Partition → edge → when this worker last stamped the edge's mark there (ms). */
+  private final Map<Integer, Map<String, Long>> stamped = new ConcurrentHashMap<>();
+  /** Partitions refused because Redis has no offset while the log no longer starts at 0: why, per partition. */
+  private final Map<Integer, String> logGaps = new ConcurrentHashMap<>();
   private final Thread thread;
   private volatile boolean running = true;
   private volatile boolean crashed;
@@ -67,6 +78,16 @@ public final class DeltaConsumerLoop implements AutoCloseable {
   public DeltaConsumerLoop(String bootstrap, String workerId, Topics topics, int maxPollRecords, CounterStore store,
       org.apache.kafka.clients.producer.Producer<byte[], byte[]> producer, MeterRegistry metrics,
       io.countctl.core.sketch.SketchSettings sketchSettings) {
+    this(bootstrap, workerId, topics, maxPollRecords, store, producer, metrics, sketchSettings, DEFAULT_MARK_RETENTION);
+  }
+
+  /** @param markRetention how long an edge's mark outlives its last applied batch (see {@link #pruneMarks}) */
+  public DeltaConsumerLoop(String bootstrap, String workerId, Topics topics, int maxPollRecords, CounterStore store,
+      org.apache.kafka.clients.producer.Producer<byte[], byte[]> producer, MeterRegistry metrics,
+      io.countctl.core.sketch.SketchSettings sketchSettings, Duration markRetention) {
+    this.markAges = new io.countctl.core.store.MarkAges(store);
+    this.markRetention = markRetention;
+    this.marksPruned = metrics.counter("count_worker_marks_pruned_total");
     this.topics = topics;
     this.store = store;
     this.sketchStore = new io.countctl.core.store.SketchStore(store);
@@ -91,6 +112,9 @@ public final class DeltaConsumerLoop implements AutoCloseable {
     this.fenced = metrics.counter("count_worker_fenced_commits_total");
     this.commitLatency = Timer.builder("count_worker_commit_seconds").publishPercentiles(0.5, 0.99).register(metrics);
     io.micrometer.core.instrument.Gauge.builder("count_worker_owned_partitions", owned, Map::size).register(metrics);
+    io.micrometer.core.instrument.Gauge.builder("count_worker_log_gap_partitions", logGaps, Map::size)
+        .description("partitions not applied: Redis lost their offset and retention already deleted records")
+        .register(metrics);
     this.thread = Thread.ofPlatform().name("delta-consumer").unstarted(this::run);
   }
 
@@ -102,6 +126,9 @@ public final class DeltaConsumerLoop implements AutoCloseable {
   public String problem() {
     if (!thread.isAlive()) {
       return "the consumer loop stopped";
+    }
+    if (!logGaps.isEmpty()) {
+      return String.join("; ", new java.util.TreeMap<>(logGaps).values());
     }
     return problem.isEmpty() ? totals.problem() : problem;
   }
@@ -115,11 +142,13 @@ public final class DeltaConsumerLoop implements AutoCloseable {
       @Override
       public void onPartitionsRevoked(Collection<TopicPartition> parts) {
         parts.forEach(tp -> owned.remove(tp.partition()));
+        parts.forEach(tp -> logGaps.remove(tp.partition())); // the next owner checks again
       }
 
       @Override
       public void onPartitionsLost(Collection<TopicPartition> parts) {
         parts.forEach(tp -> owned.remove(tp.partition()));
+        parts.forEach(tp -> logGaps.remove(tp.partition()));
       }
 
       @Override
@@ -154,11 +183,28 @@ public final class DeltaConsumerLoop implements AutoCloseable {
     }
   }
 
-  /** Loads what Redis says was applied and seeks there: the exactly-once resume point. */
+  /**
+   * Loads what Redis says was applied and seeks there: the exactly-once resume point. With no
+   * offset in Redis the partition starts from the beginning of the log, which is only the whole
+   * history while the log still starts at offset 0: past that, retention has deleted records that
+   * Redis no longer counts (it lost its data), and applying the rest would silently undercount.
+   * Such a partition is refused (paused, reported on /readyz, in a metric and the log) until an
+   * operator restores Redis or accepts the loss; see docs/guarantees.md.
+   */
   private void resume(TopicPartition tp) {
     while (running) {
       try {
         PartitionState state = new PartitionState(tp.partition(), store.appliedOffset(tp.partition()), store.highWaterMarks(tp.partition()));
+        if (state.nextOffset.isEmpty()) {
+          long earliest = consumer.beginningOffsets(List.of(tp)).getOrDefault(tp, 0L);
+          if (earliest > 0) {
+            refuseLogGap(tp, earliest);
+            return;
+          }
+        }
+        pruneMarks(tp.partition(), state.marks);
+        logGaps.remove(tp.partition());
+        consumer.resume(List.of(tp));
         owned.put(tp.partition(), state);
         if (state.nextOffset.isPresent()) {
           consumer.seek(tp, state.nextOffset.getAsLong());
@@ -166,12 +212,88 @@ public final class DeltaConsumerLoop implements AutoCloseable {
           consumer.seekToBeginning(List.of(tp));
         }
         return;
+      } catch (org.apache.kafka.common.KafkaException e) {
+        problem = "cannot read the start of " + tp + " from Kafka: " + e.getMessage();
+        log.warn("cannot read the earliest offset of {} ({}); retrying", tp, e.toString());
+        pause();
       } catch (RuntimeException e) {
         problem = "Redis unreachable: " + e.getMessage();
         log.warn("cannot load partition {} state from Redis ({}); retrying", tp.partition(), e.toString());
         pause();
       }
     }
+  }
+
+  /**
+   * Drops the marks of edges that had no batch applied on this partition for longer than
+   * {@code markRetention}, so dead pods' names are not reloaded forever. Dedup stays intact: the
+   * partition is only ever read from its stored offset on, so a mark guards only against copies
+   * of an edge's batches written after that (its producer's retries and re-sends, made while the
+   * edge runs); an edge silent for longer than the log's retention has none left in the log.
+   * Marks never stamped (written before stamps existed) are stamped now, not dropped.
+   */
+  private void pruneMarks(int partition, Map<String, io.countctl.core.batch.BatchId> marks) {
+    long now = System.currentTimeMillis();
+    Map<String, Long> seen = markAges.seen(partition);
+    List<String> gone = new java.util.ArrayList<>();
+    Map<String, Long> unstamped = new HashMap<>();
+    Map<String, Long> mine = new ConcurrentHashMap<>();
+    for (String edge : marks.keySet()) {
+      Long at = seen.get(edge);
+      if (at == null) {
+        unstamped.put(edge, now);
+        mine.put(edge, now);
+      } else if (now - at > markRetention.toMillis()) {
+        gone.add(edge);
+      } else {
+        mine.put(edge, at);
+      }
+    }
+    markAges.stamp(partition, unstamped);
+    markAges.forget(partition, gone);
+    gone.forEach(marks::remove);
+    stamped.put(partition, mine);
+    if (!gone.isEmpty()) {
+      marksPruned.increment(gone.size());
+      log.info("partition {}: dropped the high-water marks of {} edge(s) silent for more than {} h", partition,
+          gone.size(), markRetention.toHours());
+    }
+  }
+
+  /** Stamps the marks a commit moved, at most every {@link #STAMP_EVERY_MS} per edge; best effort. */
+  private void stampMarks(int partition, java.util.Set<String> edges) {
+    long now = System.currentTimeMillis();
+    Map<String, Long> mine = stamped.computeIfAbsent(partition, p -> new ConcurrentHashMap<>());
+    Map<String, Long> due = new HashMap<>();
+    for (String edge : edges) {
+      Long at = mine.get(edge);
+      if (at == null || now - at >= STAMP_EVERY_MS) {
+        due.put(edge, now);
+      }
+    }
+    if (due.isEmpty()) {
+      return;
+    }
+    try {
+      markAges.stamp(partition, due);
+      mine.putAll(due);
+    } catch (RuntimeException e) {
+      log.debug("could not stamp marks of partition {} ({}); retried with the next commit", partition, e.toString());
+    }
+  }
+
+  private void refuseLogGap(TopicPartition tp, long earliest) {
+    consumer.pause(List.of(tp)); // fetch nothing: nothing of it may be applied
+    owned.remove(tp.partition());
+    String key = store.keys().offsets();
+    logGaps.put(tp.partition(), "partition " + tp.partition() + " refused: Redis has no applied offset but "
+        + tp.topic() + " starts at offset " + earliest + " (retention deleted records Redis no longer counts)");
+    log.error("partition {} of {} NOT APPLIED: Redis holds no applied offset for it (its data was lost or replaced)"
+        + " while the log now starts at offset {}, so records before it are gone and replaying the rest would silently"
+        + " undercount. Recover by (1) restoring Redis from its backup or append-only file and restarting the workers,"
+        + " or (2) accepting the loss: HSET '{}' {} {} for each refused partition (counts then miss what retention"
+        + " deleted) and restarting the workers. See docs/guarantees.md.",
+        tp.partition(), tp.topic(), earliest, key, tp.partition(), earliest);
   }
 
   private void apply(TopicPartition tp, PartitionState state, List<ConsumerRecord<byte[], byte[]>> records) {
@@ -214,6 +336,7 @@ public final class DeltaConsumerLoop implements AutoCloseable {
         case CommitResult.Applied applied -> {
           state.nextOffset = java.util.OptionalLong.of(chunk.commit().nextOffset());
           state.marks.putAll(chunk.commit().marks());
+          stampMarks(tp.partition(), chunk.commit().marks().keySet());
           batchesApplied.increment(chunk.batches().size());
           duplicates.increment(chunk.duplicates() + applied.duplicateTokens());
           dlq.increment(chunk.poison().size());
