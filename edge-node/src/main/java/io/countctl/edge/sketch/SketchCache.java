@@ -30,7 +30,7 @@ public final class SketchCache {
   public record TopRead(List<TopEntry> top, long updatedAtMillis) {}
 
   /** What an entry is of: {@code by} and {@code window} are null for a unique count. */
-  private record Key(CounterKey counter, TopBy by, SketchWindow window) {}
+  private record Key(CounterKey counter, TopBy by, SketchWindow window, boolean regionOnly) {}
 
   private record Entry(Object value, long fetchedNanos) {}
 
@@ -55,18 +55,27 @@ public final class SketchCache {
   }
 
   public CompletableFuture<UniqueRead> unique(CounterKey key) {
+    return unique(key, false);
+  }
+
+  /** @param regionOnly this region's partitions only, not what peer regions shipped */
+  public CompletableFuture<UniqueRead> unique(CounterKey key, boolean regionOnly) {
     SketchOptions o = settings.of(key.counter());
-    return fresh(new Key(key, null, null), () -> {
-      var read = store.unique(key, o.lgK());
+    return fresh(new Key(key, null, null, regionOnly), () -> {
+      var read = store.unique(key, o.lgK(), regionOnly);
       return new UniqueRead(read.sketch().estimate(), read.updatedAtMillis());
     }).thenApply(UniqueRead.class::cast);
   }
 
   /** The counter's top-K list over {@code window} ending now (only for counters with top-K on). */
   public CompletableFuture<TopRead> top(CounterKey key, TopBy by, SketchWindow window) {
+    return top(key, by, window, false);
+  }
+
+  public CompletableFuture<TopRead> top(CounterKey key, TopBy by, SketchWindow window, boolean regionOnly) {
     SketchOptions o = settings.of(key.counter());
-    return fresh(new Key(key, by, window), () -> {
-      var read = store.top(key, by, window, System.currentTimeMillis(), o.mapSize());
+    return fresh(new Key(key, by, window, regionOnly), () -> {
+      var read = store.top(key, by, window, System.currentTimeMillis(), o.mapSize(), regionOnly);
       return new TopRead(read.sketch().top(o.topK()), read.updatedAtMillis());
     }).thenApply(TopRead.class::cast);
   }

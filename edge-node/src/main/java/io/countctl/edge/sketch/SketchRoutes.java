@@ -59,17 +59,18 @@ public final class SketchRoutes {
     return TopQuery.parse(key, ctx.queryParams(), cache.settings().of(key.counter()));
   }
 
-  /**
-   * {@code ?scope=global} (default) or {@code region}: the same today, as sketches are not merged
-   * across regions yet (the stored form, one field per partition, leaves room for region fields).
-   */
-  private void unique(RoutingContext ctx) {
-    CounterKey key = key(ctx);
+  /** {@code ?scope=global} (default: every region's sketches merged) or {@code region} (this region's only). */
+  private static boolean regionOnly(RoutingContext ctx) {
     String scope = ctx.request().getParam("scope", "global");
     if (!scope.equals("global") && !scope.equals("region")) {
       throw new BadRequest("invalid_scope", "scope is global (every region, the default) or region (this region only)");
     }
-    answer(ctx, key, cache.unique(key), r -> new JsonObject()
+    return scope.equals("region");
+  }
+
+  private void unique(RoutingContext ctx) {
+    CounterKey key = key(ctx);
+    answer(ctx, key, cache.unique(key, regionOnly(ctx)), r -> new JsonObject()
         .put("estimate", r.estimate().estimate())
         .put("lower", r.estimate().lower())
         .put("upper", r.estimate().upper())
@@ -78,7 +79,7 @@ public final class SketchRoutes {
 
   private void top(RoutingContext ctx) {
     TopQuery q = query(ctx);
-    answer(ctx, q.key(), cache.top(q.key(), q.by(), q.window()), q::json);
+    answer(ctx, q.key(), cache.top(q.key(), q.by(), q.window(), regionOnly(ctx)), q::json);
   }
 
   private void stream(RoutingContext ctx) {
