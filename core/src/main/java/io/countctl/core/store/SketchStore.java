@@ -27,6 +27,8 @@ public final class SketchStore {
   private static final byte[] UPDATED = bytes("t");
   /** Field prefix of a peer region's sketch ({@code r:eu-west}); partitions' fields are {@code p<n>}. */
   static final String REMOTE = "r:";
+  /** Field of the partitions' unique sketches folded together ({@link #foldUnique}). */
+  private static final byte[] FOLDED = bytes("f");
 
   private final CounterStore store;
   private final RedisKeys keys;
@@ -70,6 +72,49 @@ public final class SketchStore {
         }
       });
       return new FoldBase(out, seen);
+    });
+  }
+
+  /**
+   * Folds the partitions' unique sketches of one counter into its field {@code f} and deletes
+   * them, so a hot counter holds about one sketch instead of one per partition. Safe without the
+   * partition fence because a union is idempotent: if an owner read its field before the fold
+   * and writes it back after, the users it held are in {@code f} and in the field twice, which
+   * counts them once. WATCH makes the fold itself all or nothing (it skips if the hash changed).
+   * Top-K sketches are sums and are never folded this way.
+   *
+   * @return whether the fold was written
+   */
+  public boolean foldUnique(CounterKey key, int lgK) {
+    byte[] hash = bytes(keys.unique(key));
+    return store.call(j -> {
+      j.watch(hash);
+      Map<byte[], byte[]> fields = j.hgetAll(hash);
+      List<byte[]> parts = new ArrayList<>();
+      List<byte[]> partitions = new ArrayList<>();
+      byte[] folded = null;
+      for (Map.Entry<byte[], byte[]> e : fields.entrySet()) {
+        byte[] f = e.getKey();
+        if (java.util.Arrays.equals(f, FOLDED)) {
+          folded = e.getValue();
+        } else if (f.length > 0 && f[0] == 'p') {
+          partitions.add(f);
+          parts.add(e.getValue());
+        }
+      }
+      if (partitions.isEmpty()) {
+        j.unwatch();
+        return false;
+      }
+      if (folded != null) {
+        parts.add(folded);
+      }
+      byte[] union = UniqueSketch.union(lgK, parts).toBytes();
+      var tx = j.multi();
+      tx.hset(hash, FOLDED, union);
+      tx.hdel(hash, partitions.toArray(new byte[0][]));
+      List<Object> done = tx.exec();
+      return done != null && !done.isEmpty();
     });
   }
 

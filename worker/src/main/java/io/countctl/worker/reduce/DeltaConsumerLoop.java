@@ -39,6 +39,7 @@ public final class DeltaConsumerLoop implements AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final CounterStore store;
   private final io.countctl.core.store.SketchStore sketchStore;
+  private final UniqueFolder uniqueFolder;
   private final io.countctl.core.sketch.SketchSettings sketchSettings;
   private final Counter staleFolds;
   private final Counter sketchBytes;
@@ -91,6 +92,7 @@ public final class DeltaConsumerLoop implements AutoCloseable {
     this.topics = topics;
     this.store = store;
     this.sketchStore = new io.countctl.core.store.SketchStore(store);
+    this.uniqueFolder = new UniqueFolder(sketchStore, sketchSettings, metrics);
     this.sketchSettings = sketchSettings;
     this.staleFolds = metrics.counter("count_worker_stale_sketch_folds_total");
     this.sketchBytes = metrics.counter("count_worker_sketch_bytes_written_total");
@@ -305,6 +307,7 @@ public final class DeltaConsumerLoop implements AutoCloseable {
         return;
       }
       CommitResult result;
+      List<io.countctl.core.store.SketchWrite> written = List.of();
       try {
         if (!chunk.poison().isEmpty()) {
           deadLetters.send(chunk.poison()); // in Kafka before the commit moves past them
@@ -318,6 +321,7 @@ public final class DeltaConsumerLoop implements AutoCloseable {
           commit = chunk.sketches().fold(commit, base, store.keys());
         }
         result = store.apply(commit);
+        written = commit.sketches();
         if (result instanceof CommitResult.Applied) {
           for (var w : commit.sketches()) {
             sketchBytes.increment(w.value().length);
@@ -341,6 +345,7 @@ public final class DeltaConsumerLoop implements AutoCloseable {
           duplicates.increment(chunk.duplicates() + applied.duplicateTokens());
           dlq.increment(chunk.poison().size());
           totals.publish(applied.totals());
+          uniqueFolder.afterCommit(written);
           consumer.commitAsync(Map.of(tp, new OffsetAndMetadata(chunk.commit().nextOffset())), null);
           return;
         }
