@@ -161,6 +161,7 @@ public final class DeltaConsumerLoop implements AutoCloseable {
     try {
       while (running) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+        uniqueFolder.tick();
         if (System.nanoTime() - lastRetryNanos > RETRY_NANOS) {
           totals.retryFailed();
           lastRetryNanos = System.nanoTime();

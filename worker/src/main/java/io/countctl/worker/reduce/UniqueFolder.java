@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps a hot counter's unique count in about one sketch: after a commit, a partition's unique
  * sketch that grew past {@link #THRESHOLD_BYTES} has its counter's partition sketches folded into
- * one ({@link SketchStore#foldUnique}), at most once a second per counter and worker.
+ * one ({@link SketchStore#foldUnique}), at most once a second per counter and worker; a fold
+ * held back by that limit runs at the next {@link #tick} after it, so a counter whose writes stop
+ * still ends folded.
  */
 final class UniqueFolder {
   private static final Logger log = LoggerFactory.getLogger(UniqueFolder.class);
@@ -27,6 +29,7 @@ final class UniqueFolder {
   private final SketchSettings settings;
   private final String uniquePrefix;
   private final Counter folds;
+  private final java.util.Set<CounterKey> pending = new java.util.LinkedHashSet<>();
   private final Map<CounterKey, Long> lastFold = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<CounterKey, Long> eldest) {
@@ -51,16 +54,37 @@ final class UniqueFolder {
       CounterKey key = CounterKey.parse(w.key().substring(uniquePrefix.length()));
       Long last = lastFold.get(key);
       if (last != null && now - last < MIN_INTERVAL_NANOS) {
+        if (pending.size() < REMEMBERED) {
+          pending.add(key);
+        }
         continue;
       }
-      lastFold.put(key, now);
-      try {
-        if (store.foldUnique(key, settings.of(key.counter()).lgK())) {
-          folds.increment();
-        }
-      } catch (RuntimeException e) {
-        log.debug("folding the unique sketches of {} failed (retried with its next write): {}", key, e.toString());
+      fold(key, now);
+    }
+  }
+
+  /** Runs the folds held back by the rate limit whose time has come (consumer thread, every poll). */
+  void tick() {
+    if (pending.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    List<CounterKey> due = pending.stream().filter(k -> {
+      Long last = lastFold.get(k);
+      return last == null || now - last >= MIN_INTERVAL_NANOS;
+    }).toList();
+    due.forEach(k -> fold(k, now));
+  }
+
+  private void fold(CounterKey key, long now) {
+    lastFold.put(key, now);
+    pending.remove(key);
+    try {
+      if (store.foldUnique(key, settings.of(key.counter()).lgK())) {
+        folds.increment();
       }
+    } catch (RuntimeException e) {
+      log.debug("folding the unique sketches of {} failed (retried with its next write): {}", key, e.toString());
     }
   }
 }
