@@ -31,6 +31,8 @@ final class SseConnection {
   private final Map<CounterKey, Integer> index = new HashMap<>();
   /** Version last sent per counter (by index), -1 for none. */
   private final long[] sent;
+  /** Where {@link #sent} is only what the client claimed ({@code Last-Event-ID}): nothing sent since. */
+  private final boolean[] claimed;
   private final Map<CounterKey, CountEvent> dirty = new LinkedHashMap<>();
   private final Runnable onEnd;
   private boolean closed;
@@ -44,6 +46,7 @@ final class SseConnection {
       index.put(this.keys.get(i), i);
     }
     this.sent = new long[this.keys.size()];
+    this.claimed = new boolean[this.keys.size()];
     Arrays.fill(sent, -1);
     this.onEnd = onEnd;
   }
@@ -86,11 +89,15 @@ final class SseConnection {
   /** Resumes from what the client has: only newer values will be sent. */
   void resumeFrom(long[] versions) {
     System.arraycopy(versions, 0, sent, 0, sent.length);
+    for (int i = 0; i < sent.length; i++) {
+      claimed[i] = sent[i] >= 0;
+    }
   }
 
   /** Tells the client plainly that it starts over (then current values follow). */
   void reset(String reason) {
     Arrays.fill(sent, -1);
+    Arrays.fill(claimed, false);
     dirty.clear();
     if (!closed) {
       response.write("event: reset\ndata: " + new JsonObject().put("reason", reason).encode() + "\n\n");
@@ -99,11 +106,14 @@ final class SseConnection {
 
   /**
    * A counter's current value on connect: like {@link #offer}, except that a value older than what
-   * a resuming client has means the store started over, which the client is told.
+   * a resuming client has means the store started over, which the client is told. Older than what
+   * this stream itself has sent since it opened is something else: the current value was read
+   * before a push that overtook it, and is simply dropped (else the stream would show the older
+   * value and stay on it).
    */
   void offerCurrent(CountEvent event) {
     Integer i = index.get(event.key());
-    if (i != null && event.version() < sent[i]) {
+    if (i != null && claimed[i] && event.version() < sent[i]) {
       if (!closed) {
         response.write("event: reset\ndata: " + new JsonObject().put("reason",
             event.key() + ": the store holds an older version than the client has; starting over").encode() + "\n\n");
@@ -149,6 +159,7 @@ final class SseConnection {
         continue;
       }
       sent[i] = e.version();
+      claimed[i] = false;
       out.append("event: count\n").append("data: ").append(e.json().encode()).append("\n\n");
     }
     dirty.clear();
