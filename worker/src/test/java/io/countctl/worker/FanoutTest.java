@@ -58,6 +58,8 @@ class FanoutTest {
   /** Newest (count, version) the frontend took per counter. */
   static final Map<String, long[]> received = new ConcurrentHashMap<>();
   static final AtomicBoolean failing = new AtomicBoolean();
+  /** Answers 204 but keeps nothing: a change lost after delivery (as an edge that missed it). */
+  static final AtomicBoolean losing = new AtomicBoolean();
   static final AtomicInteger calls = new AtomicInteger();
   static final AtomicInteger seq = new AtomicInteger();
 
@@ -75,6 +77,8 @@ class FanoutTest {
       byte[] body = ex.getRequestBody().readAllBytes();
       if (failing.get()) {
         ex.sendResponseHeaders(503, -1);
+      } else if (losing.get()) {
+        ex.sendResponseHeaders(204, -1);
       } else {
         JsonArray changes = new JsonObject(new String(body, StandardCharsets.UTF_8)).getJsonArray("changes");
         for (int i = 0; i < changes.size(); i++) {
@@ -174,5 +178,20 @@ class FanoutTest {
     subscribe("flaky"); // the edge's lease refresh
     awaitReceived("flaky", 5);
     assertTrue(calls.get() > afterDrop);
+  }
+
+  @Test
+  void aRenewedSubscriptionBringsBackAChangeTheFrontendLost() throws Exception {
+    subscribe("lossy");
+    awaitReceived("lossy", 0);
+    losing.set(true);
+    int before = calls.get();
+    increment("lossy", 2);
+    awaitCount("lossy", 2);
+    await().atMost(Duration.ofSeconds(30)).until(() -> calls.get() > before); // delivered, and lost
+    losing.set(false);
+    assertEquals(0, received.get("lossy")[0], "the frontend missed the change");
+    subscribe("lossy"); // the edge's lease renewal of a subscription the worker already has
+    awaitReceived("lossy", 2);
   }
 }

@@ -175,7 +175,7 @@ public final class FanoutLoop implements AutoCloseable {
     outboxes.values().forEach(this::pump);
   }
 
-  /** Reads the current value of every newly subscribed counter and queues it for its frontends. */
+  /** Reads the current value of every newly subscribed or renewed counter and queues it for its frontends. */
   private void pushCurrentValues() {
     if (toPush.isEmpty()) {
       return;
@@ -237,9 +237,12 @@ public final class FanoutLoop implements AutoCloseable {
         }
       } else {
         String target = new JsonObject(new String(r.value(), StandardCharsets.UTF_8)).getString("frontend", frontend);
-        if (table.subscribe(r.partition(), counter, target)) {
-          toPush.computeIfAbsent(target, f -> new java.util.HashSet<>()).add(counter);
-        }
+        // New or renewed (the edge re-publishes each watched counter every lease): either way the
+        // frontend gets the current value, so a change it missed (a lost call, a drop while it
+        // was frozen) is healed within one lease, not left until the counter's next change. The
+        // edge drops values that are not newer than what it shows; the reads are batched per poll.
+        table.subscribe(r.partition(), counter, target);
+        toPush.computeIfAbsent(target, f -> new java.util.HashSet<>()).add(counter);
         if (reported.add(target)) {
           downtime.store(target);
         }
