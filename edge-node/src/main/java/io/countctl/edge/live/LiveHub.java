@@ -147,10 +147,7 @@ public final class LiveHub implements AutoCloseable {
    */
   void sendCurrent(SseConnection c) {
     for (CounterKey key : c.keys()) {
-      // A fresh snapshot, not the read cache's: an entry up to COUNT_READ_CACHE_MS old, combined
-      // with the in-flight batches that newer snapshots already pruned, would show a view one batch
-      // short, and a stream whose writes have stopped would stay on it.
-      cache.reload(key).whenComplete((entry, error) -> {
+      cache.fresh(key).whenComplete((entry, error) -> {
         if (entry == null) {
           return; // Redis unreachable: the stream gets the value with the next change or lease
         }
