@@ -28,7 +28,8 @@ public record DevPorts(int kafka, int controller, int redis, String kafkaCluster
         return new DevPorts(Integer.parseInt(p.getProperty("kafka.port")), Integer.parseInt(p.getProperty("controller.port")),
             Integer.parseInt(p.getProperty("redis.port")), p.getProperty("kafka.cluster.id"));
       }
-      DevPorts ports = new DevPorts(free(), free(), free(), newKafkaClusterId());
+      int[] free = distinctFree(3);
+      DevPorts ports = new DevPorts(free[0], free[1], free[2], newKafkaClusterId());
       p.setProperty("kafka.port", Integer.toString(ports.kafka()));
       p.setProperty("controller.port", Integer.toString(ports.controller()));
       p.setProperty("redis.port", Integer.toString(ports.redis()));
@@ -42,9 +43,22 @@ public record DevPorts(int kafka, int controller, int redis, String kafkaCluster
     }
   }
 
-  private static int free() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+  /** {@code n} free ports, all different: the sockets stay open together while they are picked. */
+  private static int[] distinctFree(int n) throws IOException {
+    ServerSocket[] sockets = new ServerSocket[n];
+    try {
+      int[] ports = new int[n];
+      for (int i = 0; i < n; i++) {
+        sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        ports[i] = sockets[i].getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket s : sockets) {
+        if (s != null) {
+          s.close();
+        }
+      }
     }
   }
 
