@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.countctl.cli.CountCtl;
+import io.countctl.cli.provision.CommandRun;
 import io.countctl.core.config.Settings;
 import io.countctl.core.key.CounterKey;
 import io.countctl.core.sketch.SketchSettings;
@@ -64,23 +65,8 @@ class SketchCommandsTest {
     kafka.close();
   }
 
-  record Run(int exit, String out, String err) {}
-
-  /** Runs countctl with System.out/err captured (tests of this class run one at a time). */
-  static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = CountCtl.commandLine().execute(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  static CommandRun run(String... args) {
+    return CommandRun.of(args);
   }
 
   @Test
@@ -90,13 +76,13 @@ class SketchCommandsTest {
       s.add("u-" + i);
     }
     hset(KEYS.unique(new CounterKey("video-9", "views")), 0, s.toBytes(), 1_767_225_600_000L);
-    Run table = run("unique", "views", "video-9", "--url", url);
-    assertEquals(0, table.exit(), table.err());
+    CommandRun table = run("unique", "views", "video-9", "--url", url);
+    assertEquals(0, table.exitCode(), table.err());
     assertTrue(table.out().startsWith("video-9/views  unique users ≈ 40  (95 %: "), table.out());
     assertTrue(table.out().contains("(updated 2026-01-01T00:00:00Z)"), table.out());
-    Run json = run("unique", "views", "video-9", "--url", url, "-o", "json");
+    CommandRun json = run("unique", "views", "video-9", "--url", url, "-o", "json");
     assertEquals(40, new JsonObject(json.out().trim()).getLong("estimate"));
-    Run yaml = run("unique", "views", "video-9", "--url", url, "-o", "yaml");
+    CommandRun yaml = run("unique", "views", "video-9", "--url", url, "-o", "yaml");
     assertTrue(yaml.out().contains("estimate: 40\n") && yaml.out().contains("updated_at: \"2026-01-01T00:00:00Z\""), yaml.out());
   }
 
@@ -104,35 +90,35 @@ class SketchCommandsTest {
   void topPrintsARankedTableAndTheEdgesErrors() {
     CounterKey key = new CounterKey("post-1", "comments");
     hset(KEYS.top(TopBy.USER, SketchWindow.ALL, 0, key), 0, top(Map.of("u-3", 912L, "u-17", 40L, "u-8", 7L)), 1000);
-    Run r = run("top", "comments", "post-1", "--by", "user", "-k", "2", "--url", url);
-    assertEquals(0, r.exit(), r.err());
+    CommandRun r = run("top", "comments", "post-1", "--by", "user", "-k", "2", "--url", url);
+    assertEquals(0, r.exitCode(), r.err());
     assertEquals("""
         post-1/comments  top 2 users, window all  (updated 1970-01-01T00:00:01Z)
         #  USER  ESTIMATE  LOWER  UPPER
         1  u-3        912    912    912
         2  u-17        40     40     40
         """, r.out());
-    Run empty = run("top", "comments", "post-2", "--window", "1h", "--url", url);
+    CommandRun empty = run("top", "comments", "post-2", "--window", "1h", "--url", url);
     assertEquals("post-2/comments  top 5 items, window 1h\n(no items yet)\n", empty.out());
 
-    Run badK = run("top", "comments", "post-1", "-k", "6", "--url", url);
-    assertEquals(1, badK.exit());
+    CommandRun badK = run("top", "comments", "post-1", "-k", "6", "--url", url);
+    assertEquals(1, badK.exitCode());
     assertTrue(badK.err().contains("k must be a whole number from 1 to 5") && badK.err().contains("(invalid_k)"), badK.err());
-    Run badWindow = run("top", "comments", "post-1", "--window", "10m", "--url", url, "--watch");
-    assertEquals(1, badWindow.exit());
+    CommandRun badWindow = run("top", "comments", "post-1", "--window", "10m", "--url", url, "--watch");
+    assertEquals(1, badWindow.exitCode());
     assertTrue(badWindow.err().contains("(invalid_window)"), badWindow.err());
-    Run badOutput = run("top", "comments", "post-1", "-o", "xml", "--url", url);
-    assertEquals(2, badOutput.exit(), "picocli refuses an unknown format");
+    CommandRun badOutput = run("top", "comments", "post-1", "-o", "xml", "--url", url);
+    assertEquals(2, badOutput.exitCode(), "picocli refuses an unknown format");
   }
 
   @Test
   void unreachableEdgeIsSaidPlainly() {
     String nowhere = "http://127.0.0.1:" + FreePorts.next();
-    Run u = run("unique", "views", "video-9", "--url", nowhere);
-    assertEquals(1, u.exit());
+    CommandRun u = run("unique", "views", "video-9", "--url", nowhere);
+    assertEquals(1, u.exitCode());
     assertTrue(u.err().contains("no edge at " + nowhere), u.err());
-    Run w = run("top", "views", "video-9", "--watch", "--url", nowhere);
-    assertEquals(1, w.exit());
+    CommandRun w = run("top", "views", "video-9", "--watch", "--url", nowhere);
+    assertEquals(1, w.exitCode());
     assertTrue(w.err().contains("no edge at " + nowhere), w.err());
   }
 
@@ -164,8 +150,8 @@ class SketchCommandsTest {
 
   @Test
   void helpShowsExamples() {
-    Run help = run("top", "--help");
-    assertEquals(0, help.exit());
+    CommandRun help = run("top", "--help");
+    assertEquals(0, help.exitCode());
     assertTrue(help.out().contains("countctl top comments post-1 --by user -k 10 --window 1h"), help.out());
     assertTrue(run("unique", "--help").out().contains("countctl unique views video-9"));
   }

@@ -6,8 +6,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** One {@code countctl} invocation with what it printed. Tests of one class run one at a time. */
-record CommandRun(int exitCode, String out, String err) {
-  static CommandRun of(String... args) {
+public record CommandRun(int exitCode, String out, String err) {
+  public static CommandRun of(String... args) {
     PrintStream oldOut = System.out;
     PrintStream oldErr = System.err;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
