@@ -73,8 +73,12 @@ public record RedisKeys(String cluster) {
     return "{" + cluster + "}:peers";
   }
 
+  public String uniquePrefix() {
+    return "{" + cluster + "}:u:";
+  }
+
   public String unique(CounterKey key) {
-    return "{" + cluster + "}:u:" + key;
+    return uniquePrefix() + key;
   }
 
   public String top(io.countctl.core.sketch.TopBy by, io.countctl.core.sketch.SketchWindow window, long bucketStart,

@@ -40,7 +40,7 @@ final class UniqueFolder {
   UniqueFolder(SketchStore store, SketchSettings settings, MeterRegistry metrics) {
     this.store = store;
     this.settings = settings;
-    this.uniquePrefix = store.keys().unique(new CounterKey("x", "x")).replace("x/x", "");
+    this.uniquePrefix = store.keys().uniquePrefix();
     this.folds = metrics.counter("count_worker_unique_folds_total");
   }
 
