@@ -2,34 +2,35 @@ package io.countctl.cli.data;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
-/** The few edge calls the data commands make, with errors a person can act on. */
+/**
+ * The few edge calls the data commands make, with errors a person can act on.
+ *
+ * <p>One request per command, so start-up is what counts: {@link HttpURLConnection} answers a
+ * first request in ~0.1 s, where {@code java.net.http.HttpClient} spends 0.4-0.7 s building its
+ * default TLS context before the first byte (measured on this project's 2-core machines; see
+ * bench/RESULTS.md, "countctl start-up").
+ */
 final class EdgeClient {
+  private static final int CONNECT_TIMEOUT_MS = 3_000;
+  private static final int READ_TIMEOUT_MS = 30_000;
   private final URI base;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
   EdgeClient(URI base) {
     this.base = base;
   }
 
   JsonObject write(String counter, String id, boolean increment, long by, String idempotencyKey) {
-    HttpRequest.Builder req = HttpRequest.newBuilder(path(id, counter))
-        .timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString(new JsonObject()
-            .put("action", increment ? "increment" : "decrement").put("by", by).encode()));
-    if (idempotencyKey != null) {
-      req.header("Idempotency-Key", idempotencyKey);
-    }
-    return send(req.build());
+    String body = new JsonObject().put("action", increment ? "increment" : "decrement").put("by", by).encode();
+    return send("PUT", path(id, counter), body, idempotencyKey);
   }
 
   JsonObject read(String counter, String id) {
@@ -39,17 +40,17 @@ final class EdgeClient {
   /** {@code scope}: global (every region) or region (the edge's region only). */
   JsonObject read(String counter, String id, String scope) {
     URI uri = scope.equals("global") ? path(id, counter) : URI.create(path(id, counter) + "?scope=" + enc(scope));
-    return send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build());
+    return send("GET", uri, null, null);
   }
 
   /** {@code GET /v1/{id}/{counter}/unique}. */
   JsonObject unique(String counter, String id) {
-    return send(HttpRequest.newBuilder(URI.create(path(id, counter) + "/unique")).timeout(Duration.ofSeconds(30)).GET().build());
+    return send("GET", URI.create(path(id, counter) + "/unique"), null, null);
   }
 
   /** {@code GET /v1/{id}/{counter}/top}; null parameters are left to the edge's defaults. */
   JsonObject top(String counter, String id, String by, Integer k, String window) {
-    return send(HttpRequest.newBuilder(topUri(counter, id, by, k, window, false)).timeout(Duration.ofSeconds(30)).GET().build());
+    return send("GET", topUri(counter, id, by, k, window, false), null, null);
   }
 
   /** The URI of {@code /top} or {@code /top/stream} with the given parameters. */
@@ -79,27 +80,54 @@ final class EdgeClient {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  private JsonObject send(HttpRequest req) {
+  private JsonObject send(String method, URI uri, String body, String idempotencyKey) {
+    HttpURLConnection c = null;
     try {
-      HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
-      JsonObject body;
+      c = (HttpURLConnection) uri.toURL().openConnection();
+      c.setRequestMethod(method);
+      c.setConnectTimeout(CONNECT_TIMEOUT_MS);
+      c.setReadTimeout(READ_TIMEOUT_MS);
+      c.setUseCaches(false);
+      if (idempotencyKey != null) {
+        c.setRequestProperty("Idempotency-Key", idempotencyKey);
+      }
+      if (body != null) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        c.setDoOutput(true);
+        c.setRequestProperty("Content-Type", "application/json");
+        // Streaming mode also keeps HttpURLConnection from silently re-sending the PUT after an
+        // I/O error (it does for buffered bodies): a write must not be sent twice behind our back.
+        c.setFixedLengthStreamingMode(bytes.length);
+        try (OutputStream out = c.getOutputStream()) {
+          out.write(bytes);
+        }
+      }
+      int status = c.getResponseCode();
+      String text;
+      try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+        text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      JsonObject answer;
       try {
-        body = new JsonObject(r.body());
+        answer = new JsonObject(text);
       } catch (RuntimeException e) {
-        throw new EdgeError(base + " answered " + r.statusCode() + " with a body that is not JSON: is it a Count edge?");
+        throw new EdgeError(base + " answered " + status + " with a body that is not JSON: is it a Count edge?");
       }
-      if (r.statusCode() != 200) {
-        JsonObject err = body.getJsonObject("error", new JsonObject());
-        throw new EdgeError(err.getString("message", "HTTP " + r.statusCode()) + " (" + err.getString("code", "error") + ")");
+      if (status != 200) {
+        JsonObject err = answer.getJsonObject("error", new JsonObject());
+        throw new EdgeError(err.getString("message", "HTTP " + status) + " (" + err.getString("code", "error") + ")");
       }
-      return body;
+      return answer;
     } catch (ConnectException e) {
       throw new EdgeError("no edge at " + base + ": start one with `countctl dev`, or pass --url");
+    } catch (SocketTimeoutException e) {
+      throw new EdgeError(base + " did not answer in time (" + e.getMessage() + ")");
     } catch (IOException e) {
       throw new EdgeError("talking to " + base + " failed: " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new EdgeError("interrupted");
+    } finally {
+      if (c != null) {
+        c.disconnect();
+      }
     }
   }
 

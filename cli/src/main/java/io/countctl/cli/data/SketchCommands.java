@@ -50,7 +50,7 @@ public final class SketchCommands {
 
   @Command(name = "unique", mixinStandardHelpOptions = true, sortOptions = false,
       description = {
-          "Estimated number of distinct users of a counter (writes that carried a \"user\"), with 95 % bounds.",
+          "Estimated number of distinct users of a counter (writes that carried a \"user\"), with 95 %% bounds.",
           "",
           "Examples:",
           "  countctl unique views video-9",

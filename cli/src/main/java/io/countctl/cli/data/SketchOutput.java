@@ -14,8 +14,11 @@ import java.util.List;
 enum SketchOutput {
   TABLE, JSON, YAML;
 
-  private static final ObjectMapper JSON_MAPPER = new ObjectMapper();
-  private static final YAMLMapper YAML_MAPPER = YAMLMapper.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).build();
+  /** Built on first yaml output only: picocli initialises this enum for every command's help. */
+  private static final class Mappers {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final YAMLMapper YAML = YAMLMapper.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).build();
+  }
 
   /** Prints an answer of {@code /unique}. */
   void unique(PrintStream out, String counter, String id, JsonObject u) {
@@ -70,7 +73,7 @@ enum SketchOutput {
       return;
     }
     try {
-      out.print(YAML_MAPPER.writeValueAsString(JSON_MAPPER.readTree(answer.encode())));
+      out.print(Mappers.YAML.writeValueAsString(Mappers.JSON.readTree(answer.encode())));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot print the edge's answer as YAML", e);
     }

@@ -15,7 +15,7 @@ public record CommandRun(int exitCode, String out, String err) {
     try {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = CountCtl.commandLine().execute(args);
+      int code = CountCtl.commandLine(args).execute(args);
       return new CommandRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(oldOut);
