@@ -10,6 +10,7 @@ import io.countctl.edge.http.EdgeRoutes;
 import io.countctl.edge.ingest.Admission;
 import io.countctl.edge.ingest.DeltaFlusher;
 import io.countctl.edge.ingest.EdgeAggregator;
+import io.countctl.edge.ingest.Epochs;
 import io.countctl.edge.ingest.InFlightBatches;
 import io.countctl.edge.ingest.WritePath;
 import io.countctl.edge.live.LiveHub;
@@ -36,7 +37,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.RoundRobinPartitioner;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,9 +91,10 @@ public final class EdgeNode implements AutoCloseable {
     // Keep applied batches a little longer than a cached total can be served (see InFlightBatches).
     InFlightBatches inFlight = new InFlightBatches(config.readCacheTtl().toNanos() + TimeUnit.MILLISECONDS.toNanos(100));
     DeltaFlusher flusher = new DeltaFlusher(aggregator, inFlight, producer, topics.deltas(), config.edgeId(),
-        System.currentTimeMillis(), config.flushInterval(), config.writeTimeout(), config.sketches(), metrics);
+        Epochs.take(store, java.time.Duration.ofSeconds(30)), config.flushInterval(), config.writeTimeout(), config.sketches(), metrics);
     Admission admission = new Admission(aggregator, flusher, config.maxPendingCounters(), config.maxKafkaStall());
-    WritePath writes = new WritePath(aggregator, admission, config.ackMode(), metrics);
+    WritePath writes = new WritePath(aggregator, admission, config.ackMode(),
+        new io.countctl.edge.ingest.IdempotencyKeys(store, blocking, metrics), metrics);
     TotalsCache cache = new TotalsCache(store, inFlight, blocking, config.readCacheTtl(), config.readCacheEntries());
     CountView view = new CountView(aggregator, inFlight, flusher);
     StoreWatch storeWatch = new StoreWatch(store, inFlight);
@@ -156,8 +157,7 @@ public final class EdgeNode implements AutoCloseable {
         Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE),
         Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000),
         Map.entry(ProducerConfig.LINGER_MS_CONFIG, 0), // the edge batches already
-        Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
-        Map.entry(ProducerConfig.PARTITIONER_CLASS_CONFIG, RoundRobinPartitioner.class.getName()));
+        Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")); // the flusher picks partitions (DeltaFlusher)
   }
 
   public int port() {

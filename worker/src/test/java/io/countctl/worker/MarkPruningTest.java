@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.countctl.core.batch.BatchId;
+import io.countctl.core.batch.EdgeMark;
 import io.countctl.core.batch.Delta;
 import io.countctl.core.batch.DeltaBatch;
 import io.countctl.core.batch.DeltaBatchCodec;
@@ -64,8 +65,8 @@ class MarkPruningTest {
           "COUNT_MARK_RETENTION_H", "48"))))) {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
             .until(() -> !store.highWaterMarks(0).containsKey("gone-edge"));
-        Map<String, BatchId> marks = store.highWaterMarks(0);
-        assertEquals(Map.of("recent-edge", new BatchId("recent-edge", 1, 7), "old-style-edge", new BatchId("old-style-edge", 1, 3)),
+        Map<String, EdgeMark> marks = store.highWaterMarks(0);
+        assertEquals(Map.of("recent-edge", EdgeMark.parse("1:7"), "old-style-edge", EdgeMark.parse("1:3")),
             marks, "only the mark older than the retention is dropped");
         Map<String, Long> seen = ages.seen(0);
         assertFalse(seen.containsKey("gone-edge"), "its stamp goes with it");

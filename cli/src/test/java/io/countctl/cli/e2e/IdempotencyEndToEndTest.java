@@ -2,6 +2,7 @@ package io.countctl.cli.e2e;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.countctl.core.config.Settings;
 import io.countctl.edge.EdgeConfig;
@@ -118,5 +119,58 @@ class IdempotencyEndToEndTest {
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
         .untilAsserted(() -> assertEquals(10_000, storedCount("idem-many")));
     await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertEquals(10_000, storedCount("idem-many")));
+  }
+
+  static HttpResponse<String> put(EdgeNode edge, String path, String key, String body) throws Exception {
+    return send(edge, HttpRequest.newBuilder(uri(edge, path)).header("Idempotency-Key", key)
+        .PUT(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  /** #15 item 2: keys are per counter, and a key reused for another write is refused, not silently dropped. */
+  @Test
+  void aKeyIsPerCounterAndReusingItForAnotherWriteIsRefusedWith422() throws Exception {
+    EdgeNode e0 = edges.get(0);
+    EdgeNode e1 = edges.get(1);
+    assertEquals(200, put(e0, "/v1/reuse-a/likes", "order-7", "{\"action\":\"increment\",\"by\":2}").statusCode());
+    // The same token on another counter is another write: counted.
+    assertEquals(200, put(e0, "/v1/reuse-b/likes", "order-7", "{\"action\":\"increment\",\"by\":5}").statusCode());
+    // The same token on the same counter with another body, on either edge: refused, nothing counted.
+    for (String body : List.of("{\"action\":\"increment\",\"by\":3}", "{\"action\":\"decrement\",\"by\":2}",
+        "{\"action\":\"increment\",\"by\":2,\"user\":\"u-1\"}")) {
+      HttpResponse<String> r = put(e1, "/v1/reuse-a/likes", "order-7", body);
+      assertEquals(422, r.statusCode(), r.body());
+      JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+      assertEquals("idempotency_key_reused", error.getString("code"));
+      assertTrue(error.getString("message").contains("different write"), error.getString("message"));
+    }
+    // A batch holding such an entry is refused whole, naming it; its other entries are not added.
+    JsonArray writes = new JsonArray()
+        .add(new JsonObject().put("id", "reuse-a").put("counter", "likes").put("action", "increment").put("by", 100))
+        .add(new JsonObject().put("id", "reuse-c").put("counter", "likes").put("action", "increment").put("idempotency_key", "fresh-1"))
+        .add(new JsonObject().put("id", "reuse-b").put("counter", "likes").put("action", "increment").put("by", 9)
+            .put("idempotency_key", "order-7"));
+    HttpResponse<String> batch = send(e1, HttpRequest.newBuilder(uri(e1, "/v1/batch"))
+        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("writes", writes).encode())));
+    assertEquals(422, batch.statusCode(), batch.body());
+    assertTrue(batch.body().contains("writes[2]"), batch.body());
+    // The exact retry still answers 200 and counts once.
+    assertEquals(200, put(e1, "/v1/reuse-a/likes", "order-7", "{\"action\":\"increment\",\"by\":2}").statusCode());
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      assertEquals(2, storedCount("reuse-a"));
+      assertEquals(5, storedCount("reuse-b"));
+    });
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      assertEquals(2, storedCount("reuse-a"));
+      assertEquals(5, storedCount("reuse-b"));
+      assertEquals(0, storedCount("reuse-c"), "the refused batch's fresh entry was not added");
+    });
+    // "fresh-1" was not taken by the refused batch: it can be used now.
+    assertEquals(200, put(e0, "/v1/reuse-c/likes", "fresh-1", "{\"action\":\"increment\"}").statusCode());
+    try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis(redis.url())) {
+      String k = "{idem}:ik:reuse-a/likes/order-7";
+      long ttl = j.ttl(k);
+      assertTrue(ttl > 86_000 && ttl <= 86_400, "a key lives 24 h: " + ttl);
+      assertEquals("1", j.hget(k, "c"), "counted");
+    }
   }
 }

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * idempotency keys, half of them to one hot counter. During the load, one after another: a worker
  * is killed -9 (and replaced), then the other; an edge is killed -9 and restarted; the Kafka broker
  * restarts; Redis is killed -9 and restarts from its append-only file. Afterwards every counter's increments and
- * decrements in Redis equal what was acknowledged: nothing lost, nothing counted twice.
+ * decrements in Redis equal what was acknowledged: nothing lost, nothing counted twice. Beside them a
+ * few clients write without a key and never retry: each of their counters ends in Redis between
+ * what was acknowledged and that plus what was left unanswered.
  */
 class FaultInjectionTest {
   static final String CLUSTER = "faults";
@@ -87,6 +89,19 @@ class FaultInjectionTest {
     return into;
   }
 
+  /** Unkeyed counters below what was acknowledged (and with {@code upper}, above acked + unanswered). */
+  static Map<String, String> unkeyedOutside(CounterStore store, Map<String, UnkeyedLoad.Bounds> bounds,
+      Map<String, String> into, boolean upper) {
+    into.clear();
+    bounds.forEach((id, b) -> {
+      long counted = store.read(new CounterKey(id, UnkeyedLoad.COUNTER)).state().value();
+      if (counted < b.acked() || (upper && counted > b.acked() + b.unanswered())) {
+        into.put(id, "counted " + counted + ", acked " + b.acked() + ", unanswered " + b.unanswered());
+      }
+    });
+    return into;
+  }
+
   /** kill -9 of redis-server: no shutdown, only what its append-only file already holds survives. */
   static void killRedis(Path pidFile) throws Exception {
     long pid = Long.parseLong(Files.readString(pidFile).trim());
@@ -102,6 +117,7 @@ class FaultInjectionTest {
     EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), ports);
     EmbeddedRedis redis = EmbeddedRedis.start(dir.resolve("redis"), ports.redis(), true);
     IdempotentLoad load = null;
+    UnkeyedLoad unkeyed = null;
     try {
       URI redisUrl = redis.url();
       int edgePort1 = FreePort.pick();
@@ -113,6 +129,8 @@ class FaultInjectionTest {
 
       load = new IdempotentLoad(List.of(edge1.url(), URI.create("http://127.0.0.1:" + edgePort2)), 200);
       load.start(24);
+      unkeyed = new UnkeyedLoad(load.edgeUrls(), 20);
+      unkeyed.start(2);
       awaitProgress(load, "the start", 2_000);
 
       worker1.kill();
@@ -139,6 +157,8 @@ class FaultInjectionTest {
       awaitProgress(load, "the Redis restart", 2_000);
 
       load.stop(RECOVERY);
+      unkeyed.stop(Duration.ofSeconds(30));
+      Map<String, UnkeyedLoad.Bounds> bounds = unkeyed.bounds();
       Map<String, IdempotentLoad.Expected> expected = load.expected();
       long acked = load.acked();
       System.out.printf("fault suite: %d writes acknowledged (%d retries), %d of them before the Kafka restart%n",
@@ -165,10 +185,26 @@ class FaultInjectionTest {
         String where = diffs.entrySet().stream().limit(10).map(Object::toString).toList().toString();
         assertEquals(0, lost, "lost; first counters that differ: " + where);
         assertEquals(0, duplicated, "duplicated; first counters that differ: " + where);
+        // Unkeyed writers: each counter at least what was acknowledged (once converged), at most
+        // that plus what was left unanswered.
+        Map<String, String> outside = new java.util.TreeMap<>();
+        try {
+          await("unkeyed counters to reach what was acknowledged").atMost(RECOVERY).pollInterval(Duration.ofMillis(500))
+              .until(() -> unkeyedOutside(store, bounds, outside, false).isEmpty());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+          // reported below with the counters that fall short
+        }
+        unkeyedOutside(store, bounds, outside, true);
+        System.out.printf("fault suite: unkeyed %d units acknowledged, %d unanswered%n", unkeyed.acked(), unkeyed.unanswered());
+        assertTrue(outside.isEmpty(), "unkeyed counters outside [acked, acked + unanswered]: " + outside);
+        assertTrue(unkeyed.acked() > 0, "the unkeyed writers were acknowledged too");
         IdempotentLoad.Expected hot = expected.get(IdempotentLoad.HOT);
         assertTrue(hot.p() + hot.n() > counted / 4, "the hot counter took a large share of the writes");
       }
     } finally {
+      if (unkeyed != null) {
+        unkeyed.stop(Duration.ofSeconds(1));
+      }
       if (load != null) {
         try {
           load.stop(Duration.ofSeconds(1));

@@ -52,6 +52,10 @@ final class IdempotentLoad {
     }
   }
 
+  List<URI> edgeUrls() {
+    return edges;
+  }
+
   long acked() {
     return acked.get();
   }

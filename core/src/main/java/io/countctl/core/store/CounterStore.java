@@ -1,6 +1,6 @@
 package io.countctl.core.store;
 
-import io.countctl.core.batch.BatchId;
+import io.countctl.core.batch.EdgeMark;
 import io.countctl.core.batch.KeyedDelta;
 import io.countctl.core.counter.PnCounter;
 import io.countctl.core.key.CounterKey;
@@ -32,6 +32,7 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  */
 public final class CounterStore implements AutoCloseable {
   private static final String APPLY_SCRIPT = loadScript("apply-partition.lua");
+  private static final String RESERVE_SCRIPT = loadScript("reserve-keys.lua");
 
   private final JedisPool pool;
   private final RedisKeys keys;
@@ -109,17 +110,57 @@ public final class CounterStore implements AutoCloseable {
     return v == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(v));
   }
 
-  /** Newest applied batch per edge on one partition. */
-  public Map<String, BatchId> highWaterMarks(int partition) {
-    Map<String, BatchId> marks = new HashMap<>();
+  /** What one partition applied of each edge's batches. */
+  public Map<String, EdgeMark> highWaterMarks(int partition) {
+    Map<String, EdgeMark> marks = new HashMap<>();
     call(j -> j.hgetAll(keys.highWaterMarks(partition)))
-        .forEach((edge, mark) -> marks.put(edge, BatchId.fromMark(edge, mark)));
+        .forEach((edge, mark) -> marks.put(edge, EdgeMark.parse(mark)));
     return marks;
+  }
+
+  /**
+   * A new epoch for an edge that starts: larger than every epoch taken before from this store,
+   * whatever the clocks say (a pod restarted with its clock stepped back must not look older
+   * than its previous run). It is at least {@code nowMillis}, so it also stays above the
+   * wall-clock epochs of edges from before the store kept them.
+   */
+  public long nextEpoch(long nowMillis) {
+    Object e = call(j -> j.eval(NEXT_EPOCH_SCRIPT, List.of(keys.edgeEpoch()), List.of(Long.toString(nowMillis))));
+    return (Long) e;
+  }
+
+  private static final String NEXT_EPOCH_SCRIPT = """
+      local e = math.max(tonumber(redis.call('GET', KEYS[1]) or '0') + 1, tonumber(ARGV[1]))
+      redis.call('SET', KEYS[1], string.format('%.0f', e))
+      return e
+      """;
+
+  /**
+   * Takes the idempotency keys of writes about to be accepted, all or nothing (see
+   * {@code reserve-keys.lua}): each key, scoped to its counter, is bound to its write's
+   * fingerprint for the TTL.
+   *
+   * @return -1 when every key is free or already this write's, else the index of the first write
+   *     whose key was taken for another write of its counter (then nothing is taken)
+   */
+  public int reserveKeys(List<KeyedDelta> writes) {
+    if (writes.isEmpty()) {
+      return -1;
+    }
+    List<String> args = new ArrayList<>(2 + 2 * writes.size());
+    args.add(keys.idempotencyKeyPrefix());
+    args.add(Long.toString(idempotencyTtlSeconds));
+    for (KeyedDelta w : writes) {
+      args.add(w.scope());
+      args.add(w.fingerprint());
+    }
+    long first = (Long) call(j -> j.eval(RESERVE_SCRIPT, List.of(), args));
+    return (int) first - 1;
   }
 
   /** Applies a worker's commit atomically; see {@code apply-partition.lua}. */
   public CommitResult apply(PartitionCommit commit) {
-    List<byte[]> args = new ArrayList<>(12 + 2 * commit.marks().size() + 5 * commit.keyed().size()
+    List<byte[]> args = new ArrayList<>(13 + 2 * commit.marks().size() + 7 * commit.keyed().size()
         + 4 * commit.sketches().size() + 3 * commit.deltas().size());
     java.util.function.Consumer<String> arg = a -> args.add(a.getBytes(StandardCharsets.UTF_8));
     arg.accept(Integer.toString(commit.partition()));
@@ -133,17 +174,20 @@ public final class CounterStore implements AutoCloseable {
     arg.accept(Long.toString(idempotencyTtlSeconds));
     arg.accept(keys.remotePrefix());
     arg.accept(Integer.toString(commit.sketches().size()));
+    arg.accept(keys.idempotencyKeyPrefix());
     commit.marks().forEach((edge, id) -> {
       arg.accept(edge);
-      arg.accept(id.mark());
+      arg.accept(id.encode());
     });
     for (int i = 0; i < commit.keyed().size(); i++) {
       KeyedDelta k = commit.keyed().get(i);
-      arg.accept(k.token());
+      arg.accept(k.scope());
       arg.accept(k.key().toString());
       arg.accept(Long.toString(k.change().p()));
       arg.accept(Long.toString(k.change().n()));
       arg.accept(commit.checks().isEmpty() ? "" : commit.checks().get(i).arg());
+      arg.accept(k.fingerprint());
+      arg.accept(k.token());
     }
     for (SketchWrite w : commit.sketches()) {
       arg.accept(w.key());

@@ -1,6 +1,6 @@
 package io.countctl.core.store;
 
-import io.countctl.core.batch.BatchId;
+import io.countctl.core.batch.EdgeMark;
 import io.countctl.core.batch.KeyedDelta;
 import java.util.List;
 import io.countctl.core.counter.PnCounter;
@@ -14,7 +14,7 @@ import java.util.OptionalLong;
  * @param expectedOffset the next offset Redis must hold now (empty: none stored yet); anything
  *     else means another worker applied in between, and this commit is refused
  * @param nextOffset the next offset to read once this commit is applied
- * @param marks per edge, the newest batch this commit contains
+ * @param marks per edge, what the partition has applied of its batches once this commit is
  * @param deltas summed change per counter
  * @param keyed writes with an idempotency key, each counted only if its token is new
  * @param checks per keyed write (same order), what its sketch contribution assumed; empty: nothing
@@ -24,7 +24,7 @@ public record PartitionCommit(
     int partition,
     OptionalLong expectedOffset,
     long nextOffset,
-    Map<String, BatchId> marks,
+    Map<String, EdgeMark> marks,
     Map<CounterKey, PnCounter> deltas,
     List<KeyedDelta> keyed,
     long nowMillis,
@@ -41,7 +41,7 @@ public record PartitionCommit(
     }
   }
 
-  public PartitionCommit(int partition, OptionalLong expectedOffset, long nextOffset, Map<String, BatchId> marks,
+  public PartitionCommit(int partition, OptionalLong expectedOffset, long nextOffset, Map<String, EdgeMark> marks,
       Map<CounterKey, PnCounter> deltas, List<KeyedDelta> keyed, long nowMillis) {
     this(partition, expectedOffset, nextOffset, marks, deltas, keyed, nowMillis, List.of(), List.of());
   }
@@ -52,7 +52,7 @@ public record PartitionCommit(
   }
 
   /** A commit without idempotent writes. */
-  public PartitionCommit(int partition, OptionalLong expectedOffset, long nextOffset, Map<String, BatchId> marks,
+  public PartitionCommit(int partition, OptionalLong expectedOffset, long nextOffset, Map<String, EdgeMark> marks,
       Map<CounterKey, PnCounter> deltas, long nowMillis) {
     this(partition, expectedOffset, nextOffset, marks, deltas, List.of(), nowMillis);
   }

@@ -12,7 +12,12 @@ import io.countctl.core.key.CounterKey;
  *   <li>{@code {c}:hwm:<partition>} hash edge id → {@code epoch:seq} of the newest batch applied
  *   <li>{@code {c}:hwm-seen:<partition>} hash edge id → when that mark last moved (ms), to drop the
  *       marks of edges gone for longer than the log's retention ({@link MarkAges})
- *   <li>{@code {c}:idem:<token>} string with a TTL: an idempotency key already counted
+ *   <li>{@code {c}:epoch} the last epoch an edge took at its start ({@link CounterStore#nextEpoch})
+ *   <li>{@code {c}:ik:<id>/<counter>/<token>} hash with a TTL: an idempotency key of one counter,
+ *       {@code f} the fingerprint of the write it was first used for (set by the edge that took it,
+ *       or the worker), {@code c} present once the write is counted
+ *   <li>{@code {c}:idem:<token>} string with a TTL: a key counted by an earlier version (global,
+ *       not per counter); still honoured until it expires
  *   <li>{@code {c}:r:<id>/<counter>} hash region → {@code p:n:t}: other regions' entries of a counter
  *       (this region's own entry is the counter hash above)
  *   <li>{@code {c}:rlog} sorted set counter → sequence of its last change; {@code {c}:rlog:seq} the
@@ -41,6 +46,16 @@ public record RedisKeys(String cluster) {
     return "{" + cluster + "}:offsets";
   }
 
+  public String edgeEpoch() {
+    return "{" + cluster + "}:epoch";
+  }
+
+  /** Prefix of the per-counter idempotency keys; the rest is a {@code KeyedDelta#scope()}. */
+  public String idempotencyKeyPrefix() {
+    return "{" + cluster + "}:ik:";
+  }
+
+  /** Prefix of the global keys of earlier versions. */
   public String idempotencyPrefix() {
     return "{" + cluster + "}:idem:";
   }

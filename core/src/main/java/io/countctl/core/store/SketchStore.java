@@ -43,8 +43,8 @@ public final class SketchStore {
   }
 
   /**
-   * What a partition's owner holds now: its field of each sketch hash, and which of the tokens
-   * were counted before. The apply script's offset check makes this read consistent with the commit.
+   * What a partition's owner holds now: its field of each sketch hash, and which of the keyed
+   * writes' keys ({@code KeyedDelta#scope()}) were counted before. The apply script's offset check makes this read consistent with the commit.
    */
   public FoldBase foldBase(int partition, Collection<String> sketchKeys, Collection<String> tokens) {
     byte[] field = bytes(RedisKeys.partitionField(partition));
@@ -55,8 +55,10 @@ public final class SketchStore {
         values.put(k, p.hget(bytes(k), field));
       }
       Map<String, Response<Boolean>> exists = new LinkedHashMap<>();
-      for (String t : tokens) {
-        exists.put(t, p.exists(keys.idempotencyPrefix() + t));
+      Map<String, Response<Boolean>> legacy = new LinkedHashMap<>();
+      for (String t : tokens) { // scopes: counter/token (see apply-partition.lua's counted())
+        exists.put(t, p.hexists(keys.idempotencyKeyPrefix() + t, "c"));
+        legacy.put(t, p.exists(keys.idempotencyPrefix() + io.countctl.core.batch.KeyedDelta.tokenOf(t)));
       }
       p.sync();
       Map<String, byte[]> out = new HashMap<>();
@@ -67,7 +69,7 @@ public final class SketchStore {
       });
       Set<String> seen = new HashSet<>();
       exists.forEach((t, r) -> {
-        if (Boolean.TRUE.equals(r.get())) {
+        if (Boolean.TRUE.equals(r.get()) || Boolean.TRUE.equals(legacy.get(t).get())) {
           seen.add(t);
         }
       });

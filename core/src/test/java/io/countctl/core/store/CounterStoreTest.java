@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.countctl.core.batch.BatchId;
+import io.countctl.core.batch.EdgeMark;
+import io.countctl.core.batch.KeyedDelta;
 import io.countctl.core.counter.PnCounter;
 import io.countctl.core.key.CounterKey;
 import io.countctl.testkit.RedisTestServer;
@@ -37,11 +39,11 @@ class CounterStoreTest {
   void applyMovesSumsOffsetAndMarksTogetherAndFencesStaleWriters() {
     int partition = 3;
     CommitResult first = store.apply(new PartitionCommit(partition, OptionalLong.empty(), 10,
-        Map.of("edge-a", new BatchId("edge-a", 5, 1)), Map.of(LIKES, new PnCounter(7, 2)), 1000));
+        Map.of("edge-a", EdgeMark.of(new BatchId("edge-a", 5, 1))), Map.of(LIKES, new PnCounter(7, 2)), 1000));
     CommitResult.Applied applied = (CommitResult.Applied) first;
     assertEquals(5, applied.totals().getFirst().count());
     assertEquals(OptionalLong.of(10), store.appliedOffset(partition));
-    assertEquals(new BatchId("edge-a", 5, 1), store.highWaterMarks(partition).get("edge-a"));
+    assertEquals(EdgeMark.of(new BatchId("edge-a", 5, 1)), store.highWaterMarks(partition).get("edge-a"));
 
     // A worker that still believes nothing was applied is refused, and changes nothing.
     CommitResult stale = store.apply(new PartitionCommit(partition, OptionalLong.empty(), 12,
@@ -94,6 +96,34 @@ class CounterStoreTest {
         Map.of(k, new PnCounter(5, 0)), List.of(once, new io.countctl.core.batch.KeyedDelta("tok-2", k, new PnCounter(0, 2))), 2));
     assertEquals(1, b.duplicateTokens());
     assertEquals(1 + 5 - 2, store.read(k).count());
+  }
+
+  @Test
+  void epochsGrowWhateverTheClockSays() {
+    long now = System.currentTimeMillis();
+    long first = store.nextEpoch(now);
+    assertTrue(first >= now, "at least the clock: above the wall-clock epochs of earlier versions");
+    long afterStepBack = store.nextEpoch(now - 3_600_000); // the clock went back an hour
+    long sameMillis = store.nextEpoch(now - 3_600_000);
+    assertTrue(afterStepBack > first && sameMillis > afterStepBack, first + " < " + afterStepBack + " < " + sameMillis);
+    assertTrue(store.nextEpoch(now + 60_000) >= now + 60_000, "a clock ahead moves it forward");
+  }
+
+  @Test
+  void aKeyIsBoundToItsWriteAndAReusedOneRefusesTheWholeRequest() {
+    CounterKey other = new CounterKey("post-2", "likes");
+    KeyedDelta first = new KeyedDelta("k-1", LIKES, new PnCounter(1, 0));
+    assertEquals(-1, store.reserveKeys(List.of(first)));
+    assertEquals(-1, store.reserveKeys(List.of(first)), "the same write again (a retry) is fine");
+    assertEquals(-1, store.reserveKeys(List.of(new KeyedDelta("k-1", other, new PnCounter(0, 4)))), "another counter, another key");
+    KeyedDelta fresh = new KeyedDelta("k-2", LIKES, new PnCounter(1, 0));
+    assertEquals(1, store.reserveKeys(List.of(fresh, new KeyedDelta("k-1", LIKES, new PnCounter(2, 0)))));
+    assertEquals(-1, store.reserveKeys(List.of(fresh)), "nothing of the refused request was taken: k-2 is still free");
+    assertEquals(0, store.reserveKeys(List.of(new KeyedDelta("k-1", LIKES, new PnCounter(1, 0), "u", null))),
+        "another user is another write");
+    KeyedDelta twice = new KeyedDelta("k-3", LIKES, new PnCounter(1, 0));
+    assertEquals(1, store.reserveKeys(List.of(twice, new KeyedDelta("k-3", LIKES, new PnCounter(0, 1)))),
+        "a key used twice within one request for different writes");
   }
 
   @Test

@@ -182,7 +182,10 @@ public final class EdgeRoutes {
     }
     Context loop = Vertx.currentContext();
     done.whenComplete((v, error) -> loop.runOnContext(x -> {
-      if (error != null) {
+      Throwable cause = error instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : error;
+      if (cause instanceof BadRequest refused) { // refused after an asynchronous check (a reused Idempotency-Key)
+        ErrorReply.send(ctx, refused.status(), refused.code(), refused.getMessage());
+      } else if (error != null) {
         boolean keyed = ctx.request().method() == io.vertx.core.http.HttpMethod.PUT
             && ctx.request().getHeader("Idempotency-Key") != null;
         ErrorReply.send(ctx, 503, "not_confirmed", keyed

@@ -30,9 +30,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every flush interval, takes the edge's table and sends it to {@code <cluster>.deltas} as one
- * batch record (more only when it would exceed the record size limit). The producer's
- * round-robin partitioner spreads records over partitions, so one hot counter never loads one
- * partition (seed 000's hot key trap).
+ * batch record (more only when it would exceed the record size limit). Records go round-robin
+ * over the partitions, so one hot counter never loads one partition (seed 000's hot key trap).
+ *
+ * <p>The flusher picks each record's partition itself and numbers records per partition: a record
+ * Kafka did not confirm is sent again, unchanged, to the same partition. So whether the first
+ * attempt was lost or did land (an ambiguous failure), the partition's reducer sees the same
+ * (epoch, sequence) there and counts it once, even after later records of that partition
+ * ({@link io.countctl.core.batch.EdgeMark}).
  *
  * <p>Runs on its own thread: {@code send} may block while Kafka is unreachable, and the event
  * loops must never wait for it. It is also the one owner of the sketch accumulator: a flush folds
@@ -58,17 +63,23 @@ public final class DeltaFlusher implements AutoCloseable {
   private final long writeTimeoutNanos;
   /** Generations whose writers may still be waiting, oldest first (flusher thread only). */
   private final java.util.ArrayDeque<FlushGeneration> waiting = new java.util.ArrayDeque<>();
-  private final AtomicLong seq = new AtomicLong();
+  /** Next sequence number per partition (flusher thread only). */
+  private final Map<Integer, Long> seqs = new HashMap<>();
+  /** Round-robin position and the partition count, refreshed from the producer's metadata (flusher thread only). */
+  private int nextPartition;
+  private int partitions;
+  private long partitionsCheckedNanos;
   /** Odd while a drain moves deltas from the table to {@link #inFlight}: readers retry. */
   private final AtomicLong moving = new AtomicLong();
   private final Thread thread;
   private volatile boolean running = true;
   private CompletableFuture<Void> previousDurable = CompletableFuture.completedFuture(null);
-  /** Records Kafka refused to take (unreachable), sent again, unchanged, before new ones. */
+  /** Records Kafka did not confirm, sent again, unchanged and to the same partition, before new ones. */
   private final java.util.concurrent.ConcurrentLinkedQueue<Resend> resends = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-  /** A record to send again with its original bytes (same batch id), and who waits for it. */
-  private record Resend(FlushedBatch batch, byte[] value, long operations, int counters, CompletableFuture<Void> acked) {}
+  /** A record to send again with its original partition and bytes (same batch id), and who waits for it. */
+  private record Resend(FlushedBatch batch, int partition, byte[] value, long operations, int counters,
+      CompletableFuture<Void> acked) {}
 
   /** Records sent and not yet acknowledged, and when Kafka last made progress on them. */
   private final AtomicLong unackedRecords = new AtomicLong();
@@ -203,20 +214,36 @@ public final class DeltaFlusher implements AutoCloseable {
   private CompletableFuture<Void> send(FlushedBatch b) {
     List<Delta> list = new ArrayList<>(b.deltas.size());
     b.deltas.forEach((k, d) -> list.add(new Delta(k, d)));
-    DeltaBatch batch = new DeltaBatch(new BatchId(edgeId, epoch, seq.getAndIncrement()), System.currentTimeMillis(), list,
+    int partition = pickPartition();
+    long seq = seqs.merge(partition, 1L, Long::sum) - 1;
+    DeltaBatch batch = new DeltaBatch(new BatchId(edgeId, epoch, seq), System.currentTimeMillis(), list,
         b.keyed, b.sketches);
     for (SketchDelta d : b.sketches) {
       sketchBytes.increment(d.bytes());
     }
     CompletableFuture<Void> acked = new CompletableFuture<>();
-    transmit(new Resend(b, DeltaBatchCodec.encode(batch), batch.operations(), list.size() + b.keyed.size(), acked));
+    transmit(new Resend(b, partition, DeltaBatchCodec.encode(batch), batch.operations(), list.size() + b.keyed.size(), acked));
     return acked;
   }
 
+  /** The next partition round-robin; the count is the producer's (cached) metadata, looked at once a second. */
+  private int pickPartition() {
+    long now = System.nanoTime();
+    if (partitionsCheckedNanos == 0 || now - partitionsCheckedNanos > 1_000_000_000L) { // at most once a second: may block
+      partitionsCheckedNanos = now;
+      try {
+        partitions = Math.max(partitions, producer.partitionsFor(topic).size()); // partitions are never removed
+      } catch (RuntimeException e) {
+        log.debug("partitions of {} unknown ({}); keeping {}", topic, e.toString(), partitions);
+      }
+    }
+    return Math.floorMod(nextPartition++, Math.max(1, partitions)); // unknown: partition 0 always exists
+  }
+
   /**
-   * Hands a record to the producer. A record Kafka never took (unreachable: metadata or buffer
-   * timeout) is queued to be sent again unchanged; its writers keep waiting, and reads keep
-   * counting it, meanwhile.
+   * Hands a record to the producer. A record Kafka did not confirm (unreachable: metadata or
+   * buffer timeout, or any error from the producer) is queued to be sent again unchanged to the
+   * same partition; its writers keep waiting, and reads keep counting it, meanwhile.
    */
   private void transmit(Resend r) {
     long sentAt = System.nanoTime();
@@ -224,7 +251,7 @@ public final class DeltaFlusher implements AutoCloseable {
       lastProgressNanos = sentAt;
     }
     try {
-      producer.send(new ProducerRecord<>(topic, null, r.value()), (meta, error) -> {
+      producer.send(new ProducerRecord<>(topic, r.partition(), null, r.value()), (meta, error) -> {
         unackedRecords.decrementAndGet();
         if (error == null) {
           r.batch().acknowledged(meta.partition(), meta.offset());
@@ -236,8 +263,8 @@ public final class DeltaFlusher implements AutoCloseable {
           failingSinceNanos = 0;
           r.acked().complete(null);
         } else {
-          // Only errors where the record never reached Kafka get here (delivery timeout is
-          // unbounded): sending the same bytes again cannot count it twice.
+          // Mostly the record never reached Kafka (the delivery timeout is unbounded), but even if
+          // it did, the same bytes on the same partition count once: the reducer knows its number.
           failed(r, sentAt, error);
         }
       });

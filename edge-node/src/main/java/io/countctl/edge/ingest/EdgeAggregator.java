@@ -78,6 +78,50 @@ public final class EdgeAggregator {
     }
   }
 
+  /**
+   * Adds a batch request's writes all or nothing, in one generation: if one would overflow its
+   * counter's pending delta, those already added are taken back (no drain can run meanwhile: it
+   * waits for writers in the generation) and nothing of the batch stays.
+   *
+   * @throws ArithmeticException naming nothing added, when a counter's pending delta would overflow
+   */
+  FlushGeneration addAll(List<WriteRequest> writes) {
+    while (true) {
+      FlushGeneration gen = current;
+      if (!gen.enter()) {
+        continue;
+      }
+      try {
+        int added = 0;
+        try {
+          for (WriteRequest w : writes) {
+            if (w.token() == null) {
+              addToCell(w.key(), w.increment(), w.by());
+            }
+            added++;
+          }
+        } catch (ArithmeticException e) {
+          for (WriteRequest w : writes.subList(0, added)) {
+            if (w.token() == null) {
+              cells.get(w.key()).undo(w.increment(), w.by());
+            }
+          }
+          throw e;
+        }
+        for (WriteRequest w : writes) { // nothing below can fail
+          if (w.token() != null) {
+            gen.addKeyed(w.keyed());
+          } else if (w.sketched()) {
+            gen.addSketched(new SketchedWrite(w.key(), w.user(), w.item(), w.by()));
+          }
+        }
+        return gen;
+      } finally {
+        gen.exit();
+      }
+    }
+  }
+
   private void addToCell(CounterKey key, boolean increment, long by) {
     while (!cells.computeIfAbsent(key, k -> new PendingCell()).add(increment, by)) {
       Thread.onSpinWait(); // retired cell: it is leaving the map, look again

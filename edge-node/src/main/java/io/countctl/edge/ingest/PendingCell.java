@@ -35,6 +35,15 @@ final class PendingCell {
     }
   }
 
+  /**
+   * Takes back an {@link #add} of a write refused after it was added (a batch that cannot be
+   * accepted whole). Only while the caller is still in the write's generation: no drain can have
+   * taken or retired the cell since.
+   */
+  void undo(boolean increment, long by) {
+    (increment ? p : n).addAndGet(-by);
+  }
+
   /** Takes the increments accumulated so far (the flusher). */
   long takeP() {
     return take(p);

@@ -18,10 +18,17 @@ public final class WritePath {
   private final EdgeAggregator aggregator;
   private final Admission admission;
   private final AckMode ackMode;
+  private final IdempotencyKeys keys;
   private final Counter increments;
   private final Counter decrements;
 
   public WritePath(EdgeAggregator aggregator, Admission admission, AckMode ackMode, MeterRegistry metrics) {
+    this(aggregator, admission, ackMode, IdempotencyKeys.UNCHECKED, metrics);
+  }
+
+  public WritePath(EdgeAggregator aggregator, Admission admission, AckMode ackMode, IdempotencyKeys keys,
+      MeterRegistry metrics) {
+    this.keys = keys;
     this.aggregator = aggregator;
     this.admission = admission;
     this.ackMode = ackMode;
@@ -32,21 +39,69 @@ public final class WritePath {
   /**
    * Records one write.
    *
-   * @return completes when the write may be acknowledged; fails when Kafka did not confirm in time
+   * @return completes when the write may be acknowledged; fails when Kafka did not confirm in
+   *     time, or with a {@link BadRequest} (422) when its Idempotency-Key belongs to another write
    */
   public CompletableFuture<Void> write(WriteRequest w) {
     admission.check();
-    return settle(add(w));
+    if (w.token() == null) {
+      return settle(add(w));
+    }
+    return keys.reserve(List.of(w.keyed())).thenCompose(conflict -> {
+      if (conflict >= 0) {
+        throw reused("");
+      }
+      return settle(add(w));
+    });
   }
 
-  /** Records all writes of a batch request; they become durable together. */
+  /**
+   * Records all writes of a batch request, all or nothing: every entry is checked (idempotency
+   * keys, overflow) before any is added, and they become durable together (one generation).
+   *
+   * @return as {@link #write}; a refused entry is named in the error
+   */
   public CompletableFuture<Void> writeAll(List<WriteRequest> writes) {
     admission.check();
-    FlushGeneration last = null;
-    for (WriteRequest w : writes) {
-      last = add(w);
+    List<Integer> keyedAt = new java.util.ArrayList<>();
+    List<io.countctl.core.batch.KeyedDelta> keyed = new java.util.ArrayList<>();
+    for (int i = 0; i < writes.size(); i++) {
+      if (writes.get(i).token() != null) {
+        keyedAt.add(i);
+        keyed.add(writes.get(i).keyed());
+      }
     }
-    return last == null ? NOW : settle(last);
+    if (keyed.isEmpty()) {
+      return settle(addAll(writes));
+    }
+    return keys.reserve(keyed).thenCompose(conflict -> {
+      if (conflict >= 0) {
+        throw reused("writes[" + keyedAt.get(conflict) + "]: ");
+      }
+      return settle(addAll(writes));
+    });
+  }
+
+  private static BadRequest reused(String where) {
+    return new BadRequest(422, "idempotency_key_reused", where
+        + "this Idempotency-Key was already used for a different write of this counter (another action, by, user or"
+        + " item); nothing was counted: use a new key for a new write, the same key only to retry the same write");
+  }
+
+  private FlushGeneration addAll(List<WriteRequest> writes) {
+    if (writes.isEmpty()) {
+      return null;
+    }
+    FlushGeneration gen;
+    try {
+      gen = aggregator.addAll(writes);
+    } catch (ArithmeticException e) {
+      throw new BadRequest(409, "overflow", "a counter of the batch would overflow a 64-bit count; nothing was added");
+    }
+    for (WriteRequest w : writes) {
+      (w.increment() ? increments : decrements).increment(w.by());
+    }
+    return gen;
   }
 
   private FlushGeneration add(WriteRequest w) {
@@ -70,6 +125,9 @@ public final class WritePath {
   }
 
   private CompletableFuture<Void> settle(FlushGeneration gen) {
+    if (gen == null) {
+      return NOW;
+    }
     // Generations become durable in order, so the last one covers every earlier write.
     return ackMode == AckMode.DURABLE ? gen.answer() : NOW;
   }

@@ -127,10 +127,10 @@ final class ChunkSketches {
     return out;
   }
 
-  /** Tokens whose state the fold depends on. */
+  /** Keys (counter and token, {@code KeyedDelta#scope()}) whose state the fold depends on. */
   Set<String> tokensToCheck() {
     Set<String> out = new LinkedHashSet<>();
-    keyed.stream().filter(k -> k.write().sketched()).forEach(k -> out.add(k.write().token()));
+    keyed.stream().filter(k -> k.write().sketched()).forEach(k -> out.add(k.write().scope()));
     return out;
   }
 
@@ -147,7 +147,7 @@ final class ChunkSketches {
     Set<String> seen = new HashSet<>(base.seenTokens());
     for (Keyed k : keyed) {
       KeyedDelta w = k.write();
-      boolean isNew = seen.add(w.token());
+      boolean isNew = seen.add(w.scope());
       if (!w.sketched()) {
         checks.add(KeyedCheck.ANY);
         continue;

@@ -235,7 +235,7 @@ public final class DeltaConsumerLoop implements AutoCloseable {
    * edge runs); an edge silent for longer than the log's retention has none left in the log.
    * Marks never stamped (written before stamps existed) are stamped now, not dropped.
    */
-  private void pruneMarks(int partition, Map<String, io.countctl.core.batch.BatchId> marks) {
+  private void pruneMarks(int partition, Map<String, io.countctl.core.batch.EdgeMark> marks) {
     long now = System.currentTimeMillis();
     Map<String, Long> seen = markAges.seen(partition);
     List<String> gone = new java.util.ArrayList<>();

@@ -3,6 +3,7 @@ package io.countctl.worker.reduce;
 import io.countctl.core.batch.BatchId;
 import io.countctl.core.batch.DeltaBatch;
 import io.countctl.core.batch.DeltaBatchCodec;
+import io.countctl.core.batch.EdgeMark;
 import io.countctl.core.batch.KeyedDelta;
 import io.countctl.core.batch.MalformedBatchException;
 import io.countctl.core.counter.PnCounter;
@@ -42,7 +43,7 @@ final class PartitionReducer {
     ChunkSketches sketches = new ChunkSketches(sketchSettings);
     Map<CounterKey, PnCounter> deltas = new HashMap<>();
     List<KeyedDelta> keyed = new ArrayList<>();
-    Map<String, BatchId> marks = new HashMap<>();
+    Map<String, EdgeMark> marks = new HashMap<>();
     List<DeltaBatch> applied = new ArrayList<>();
     List<Poison> poison = new ArrayList<>();
     int duplicates = 0;
@@ -65,9 +66,9 @@ final class PartitionReducer {
         continue;
       }
       BatchId id = batch.id();
-      BatchId mark = marks.getOrDefault(id.edgeId(), state.marks.get(id.edgeId()));
-      if (mark != null && id.compareTo(mark) <= 0) {
-        duplicates++; // the same batch twice in the log: count it once
+      EdgeMark mark = marks.getOrDefault(id.edgeId(), state.marks.get(id.edgeId()));
+      if (mark != null && mark.contains(id)) {
+        duplicates++; // the same batch twice in the log (a re-send of a record Kafka had taken): count it once
         continue;
       }
       ChunkSketches.Parsed parsed;
@@ -90,7 +91,7 @@ final class PartitionReducer {
       }
       keyed.addAll(batch.keyed());
       sketches.add(parsed);
-      marks.put(id.edgeId(), id);
+      marks.put(id.edgeId(), mark == null ? EdgeMark.of(id) : mark.with(id));
       applied.add(batch);
     }
     if (last < 0) {
