@@ -98,7 +98,7 @@ public final class EdgeNode implements AutoCloseable {
     WritePath writes = new WritePath(aggregator, admission, config.ackMode(), metrics);
     TotalsCache cache = new TotalsCache(store, inFlight, blocking, config.readCacheTtl(), config.readCacheEntries(),
         config.storeTimeout());
-    CountView view = new CountView(aggregator, inFlight, flusher, blocking, config.readCacheEntries());
+    CountView view = new CountView(aggregator, inFlight, flusher::moveVersion, blocking, config.readCacheEntries());
     StoreWatch storeWatch = new StoreWatch(store, inFlight, cache::storeAnswered);
     Gauge.builder("count_edge_store_up", cache, c -> c.storeDown() ? 0 : 1)
         .description("1 while Redis answers within COUNT_STORE_TIMEOUT_MS; 0 while counts are answered stale")

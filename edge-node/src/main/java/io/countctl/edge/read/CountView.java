@@ -2,7 +2,6 @@ package io.countctl.edge.read;
 
 import io.countctl.core.counter.PnCounter;
 import io.countctl.core.key.CounterKey;
-import io.countctl.edge.ingest.DeltaFlusher;
 import io.countctl.edge.ingest.EdgeAggregator;
 import io.countctl.edge.ingest.InFlightBatches;
 import java.util.concurrent.CompletableFuture;
@@ -11,6 +10,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /**
  * What this edge answers for a counter: the region total from Redis, plus this edge's flushed
@@ -31,7 +31,7 @@ public final class CountView {
 
   private final EdgeAggregator aggregator;
   private final InFlightBatches inFlight;
-  private final DeltaFlusher flusher;
+  private final LongSupplier moveVersion;
   private final Executor waiter;
   private final int maxFloors;
   private final ConcurrentHashMap<CounterKey, AtomicReference<Floor>> floors = new ConcurrentHashMap<>();
@@ -40,14 +40,16 @@ public final class CountView {
   private record Floor(long version, Seen seen, long atNanos) {}
 
   /**
-   * @param waiter where a read waits (off the event loop) for a flush that is moving deltas
+   * @param moveVersion the flusher's {@code DeltaFlusher#moveVersion}: odd while it moves deltas
+   *     from the table to the in-flight list
+   * @param waiter where a read waits (off the event loop) for such a move to end
    * @param maxFloors counters whose highest answered state is kept (like the read cache's size)
    */
-  public CountView(EdgeAggregator aggregator, InFlightBatches inFlight, DeltaFlusher flusher, Executor waiter,
+  public CountView(EdgeAggregator aggregator, InFlightBatches inFlight, LongSupplier moveVersion, Executor waiter,
       int maxFloors) {
     this.aggregator = aggregator;
     this.inFlight = inFlight;
-    this.flusher = flusher;
+    this.moveVersion = moveVersion;
     this.waiter = waiter;
     this.maxFloors = maxFloors;
   }
@@ -92,13 +94,13 @@ public final class CountView {
     for (int i = 0; i < spins; i++) {
       // A flush moving deltas from the table to the in-flight list would make them count twice
       // or not at all: read both between two equal, even move versions.
-      long before = flusher.moveVersion();
+      long before = moveVersion.getAsLong();
       if ((before & 1) != 0) {
         Thread.onSpinWait();
         continue;
       }
       PnCounter local = aggregator.pending(key).plus(inFlight.notIn(key, entry.appliedOffsets(), entry.inFlightAdded()));
-      if (flusher.moveVersion() == before) {
+      if (moveVersion.getAsLong() == before) {
         return new Seen(entry.stored().state().plus(local), entry.stored().globalUpdatedAtMillis(), !local.isZero(),
             entry.stored().remoteCount(), entry.stored().updatedAtMillis(), stale);
       }
