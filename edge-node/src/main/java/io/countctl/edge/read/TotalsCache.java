@@ -72,15 +72,15 @@ public final class TotalsCache {
   }
 
   /**
-   * A fresh entry: at once from the cache, else after one (shared) Redis read; fails if the store
-   * does not answer within the timeout.
+   * A fresh entry: at once from the cache, else after one (shared) Redis read; fails when the read
+   * does (the Redis client gives up after the store timeout).
    */
   public CompletableFuture<Entry> fresh(CounterKey key) {
     Entry e = entries.get(key);
     if (e != null && System.nanoTime() - e.fetchedNanos() < ttlNanos) {
       return CompletableFuture.completedFuture(e);
     }
-    return bounded(load(key));
+    return load(key);
   }
 
   /**
@@ -105,17 +105,17 @@ public final class TotalsCache {
 
   /**
    * A new read from Redis even if one is cached or loading (which may predate a change the caller
-   * knows was applied); kept unless the cache meanwhile holds a newer state. Fails after the timeout.
+   * knows was applied); kept unless the cache meanwhile holds a newer state.
    */
   public CompletableFuture<Entry> reload(CounterKey key) {
     CompletableFuture<Entry> mine = new CompletableFuture<>();
     start(key, mine, false);
-    return bounded(mine);
+    return mine;
   }
 
   /** When each other region was last heard from (its clock, ms); read from Redis off the loop. */
   public CompletableFuture<Map<String, Long>> lastHeard() {
-    return bounded(CompletableFuture.supplyAsync(() -> new RegionStore(store).heard(), blocking));
+    return CompletableFuture.supplyAsync(() -> new RegionStore(store).heard(), blocking);
   }
 
   /** Whether the store failed to answer the last read (for metrics; no I/O). */
