@@ -28,6 +28,9 @@ import java.time.Duration;
  *   <tr><td>COUNT_MAX_KAFKA_STALL_MS</td><td>5000</td><td>writes get 503 once Kafka has acknowledged nothing for this long</td></tr>
  *   <tr><td>COUNT_WRITE_TIMEOUT_MS</td><td>10000</td><td>durable mode: a write not confirmed by then gets 503</td></tr>
  *   <tr><td>COUNT_READ_CACHE_MS</td><td>250</td><td>how long a total, a unique count or a top-K list read from Redis is served</td></tr>
+ *   <tr><td>COUNT_STORE_TIMEOUT_MS</td><td>1000</td><td>longest a request waits for Redis (and the Redis client's
+ *       connect, read and pool timeout); past it a count is answered from the last total read plus this edge's
+ *       writes since, marked stale ({@code Count-Stale: true}), and while Redis stays down at once</td></tr>
  *   <tr><td>COUNT_READ_CACHE_ENTRIES</td><td>100000</td><td>most totals cached</td></tr>
  *   <tr><td>COUNT_EVENT_LOOPS</td><td>2 × cores</td><td>HTTP server instances (one per event loop)</td></tr>
  *   <tr><td>COUNT_ADVERTISED_URL</td><td>http://host name:port</td><td>where workers reach this edge's internal webhook</td></tr>
@@ -73,7 +76,8 @@ public record EdgeConfig(
     SketchSettings sketches,
     long topRefreshMs,
     int topMaxStreams,
-    String httpHost) {
+    String httpHost,
+    Duration storeTimeout) {
 
   /** The same configuration listening on another port (port 0 is resolved before the server starts). */
   public EdgeConfig withPort(int newPort) {
@@ -83,7 +87,7 @@ public record EdgeConfig(
     return new EdgeConfig(cluster, region, kafkaBootstrap, redisUrl, newPort, ackMode, flushInterval, edgeId, partitions,
         replication, maxBodyBytes, maxBatchWrites, maxPendingCounters, maxKafkaStall, writeTimeout, readCacheTtl,
         readCacheEntries, eventLoops, url, internalSecret, sseCoalesceMs, sseHeartbeatMs, sseLeaseMs, sseMaxCounters, sketches,
-        topRefreshMs, topMaxStreams, httpHost);
+        topRefreshMs, topMaxStreams, httpHost, storeTimeout);
   }
 
   public static EdgeConfig from(Settings s) {
@@ -117,7 +121,8 @@ public record EdgeConfig(
         SketchSettings.parse(s.string(SketchSettings.SETTING, "")),
         s.number("COUNT_TOP_REFRESH_MS", 500, 10, 60_000),
         s.integer("COUNT_TOP_MAX_STREAMS", 10_000, 1, 1_000_000),
-        s.httpHost());
+        s.httpHost(),
+        s.millis("COUNT_STORE_TIMEOUT_MS", 1_000, 10, 60_000));
   }
 
   private static String hostName() {

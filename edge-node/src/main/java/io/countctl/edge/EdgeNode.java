@@ -83,7 +83,9 @@ public final class EdgeNode implements AutoCloseable {
     TopicProvisioner.ensureTopics(config.kafkaBootstrap(), topics, config.partitions(), config.replication());
 
     PrometheusMeterRegistry metrics = MetricsRegistry.create("edge", config.cluster(), config.region());
-    CounterStore store = new CounterStore(config.redisUrl(), config.cluster(), 64);
+    // A short client timeout: a hanging Redis must fail reads soon, so they answer stale instead.
+    CounterStore store = new CounterStore(config.redisUrl(), config.cluster(), 64, java.time.Duration.ofHours(24),
+        config.storeTimeout());
     ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("edge-redis-", 0).factory());
     Producer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(config));
 
@@ -95,9 +97,13 @@ public final class EdgeNode implements AutoCloseable {
     Admission admission = new Admission(aggregator, flusher, config.maxPendingCounters(), config.maxKafkaStall());
     WritePath writes = new WritePath(aggregator, admission, config.ackMode(),
         new io.countctl.edge.ingest.IdempotencyKeys(store, blocking, metrics), metrics);
-    TotalsCache cache = new TotalsCache(store, inFlight, blocking, config.readCacheTtl(), config.readCacheEntries());
-    CountView view = new CountView(aggregator, inFlight, flusher);
-    StoreWatch storeWatch = new StoreWatch(store, inFlight);
+    TotalsCache cache = new TotalsCache(store, inFlight, blocking, config.readCacheTtl(), config.readCacheEntries(),
+        config.storeTimeout());
+    CountView view = new CountView(aggregator, inFlight, flusher::moveVersion, blocking, config.readCacheEntries());
+    StoreWatch storeWatch = new StoreWatch(store, inFlight, cache::storeAnswered);
+    Gauge.builder("count_edge_store_up", cache, c -> c.storeDown() ? 0 : 1)
+        .description("1 while Redis answers within COUNT_STORE_TIMEOUT_MS; 0 while counts are answered stale")
+        .register(metrics);
     Gauge.builder("count_edge_pending_counters", aggregator, EdgeAggregator::size).register(metrics);
     Gauge.builder("count_edge_inflight_batches", inFlight, InFlightBatches::size).register(metrics);
     Gauge.builder("count_edge_kafka_stall_seconds", flusher, f -> f.stalledFor().toMillis() / 1000.0).register(metrics);
@@ -107,11 +113,10 @@ public final class EdgeNode implements AutoCloseable {
     LiveHub hub = new LiveHub(vertx, subscriptions, cache, view, config.sseCoalesceMs(), config.sseHeartbeatMs(),
         config.sseLeaseMs(), metrics);
     LiveRoutes live = new LiveRoutes(hub, config.internalSecret(), config.sseMaxCounters());
+    // Redis is not part of readiness: without it the edge still takes writes (Kafka makes them
+    // durable) and answers the last counts read, marked stale; unready edges would turn a store
+    // outage into a full one. It shows in count_edge_store_up and the log.
     java.util.function.Supplier<String> readiness = () -> {
-      String redis = storeWatch.problem();
-      if (!redis.isEmpty()) {
-        return redis;
-      }
       String admit = admission.problem();
       return admit.isEmpty() ? subscriptions.problem() : admit;
     };

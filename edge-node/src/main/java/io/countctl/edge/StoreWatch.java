@@ -7,8 +7,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A virtual thread that keeps two facts fresh without any I/O on the event loop: whether Redis
- * answers (for /readyz), and which of this edge's flushed batches the workers have applied (so
- * the in-flight list drains even when nobody reads).
+ * answers (reported to the read cache, which answers stale while it does not), and which of this
+ * edge's flushed batches the workers have applied (so the in-flight list drains even when nobody
+ * reads).
  */
 final class StoreWatch implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StoreWatch.class);
@@ -18,20 +19,18 @@ final class StoreWatch implements AutoCloseable {
   private final InFlightBatches inFlight;
   private final Thread thread;
   private volatile boolean running = true;
+  private final java.util.function.Consumer<Boolean> answered;
   private volatile String problem = "";
 
-  StoreWatch(CounterStore store, InFlightBatches inFlight) {
+  StoreWatch(CounterStore store, InFlightBatches inFlight, java.util.function.Consumer<Boolean> answered) {
     this.store = store;
     this.inFlight = inFlight;
+    this.answered = answered;
     this.thread = Thread.ofVirtual().name("edge-store-watch").unstarted(this::run);
   }
 
   void start() {
     thread.start();
-  }
-
-  String problem() {
-    return problem;
   }
 
   private void run() {
@@ -49,11 +48,13 @@ final class StoreWatch implements AutoCloseable {
           log.info("Redis reachable again");
         }
         problem = "";
+        answered.accept(true);
       } catch (RuntimeException e) {
         if (problem.isEmpty()) {
           log.warn("Redis unreachable: {}", e.toString());
         }
         problem = "Redis unreachable: " + e.getMessage();
+        answered.accept(false);
       }
       try {
         Thread.sleep(POLL_MS); // a poll interval, not a wait for a condition

@@ -18,6 +18,7 @@ public final class RedisTestServer implements AutoCloseable {
   private final int port;
   private final Path dir;
   private RedisServer server;
+  private volatile boolean paused;
 
   private RedisTestServer(int port, Path dir) {
     this.port = port;
@@ -52,8 +53,55 @@ public final class RedisTestServer implements AutoCloseable {
         .setting("appendonly yes")
         .setting("appendfsync always")
         .setting("save \"\"")
+        .setting("pidfile " + pidFile().toAbsolutePath())
         .build();
     server.start();
+  }
+
+  private Path pidFile() {
+    return dir.resolve("redis.pid");
+  }
+
+  /** The running redis-server process (read from its pid file). */
+  public ProcessHandle process() {
+    try {
+      long pid = Long.parseLong(Files.readString(pidFile()).trim());
+      return ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("redis-server " + pid + " is gone"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * SIGSTOP: Redis freezes with its connections open, as a stuck node or a network partition
+   * looks to clients (calls hang; nothing is refused), until {@link #resume}.
+   */
+  public void pause() {
+    signal("STOP");
+    paused = true;
+  }
+
+  /** SIGCONT after {@link #pause}: Redis goes on with what its clients sent meanwhile. */
+  public void resume() {
+    signal("CONT");
+    paused = false;
+  }
+
+  private void signal(String name) {
+    long pid = process().pid();
+    try {
+      // The JDK sends only TERM and KILL; kill(1) sends the rest.
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).redirectErrorStream(true).start();
+      String out = new String(kill.getInputStream().readAllBytes());
+      if (kill.waitFor() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + pid + " failed: " + out);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while signalling redis-server", e);
+    }
   }
 
   public URI url() {
@@ -77,6 +125,9 @@ public final class RedisTestServer implements AutoCloseable {
   @Override
   public void close() {
     try {
+      if (paused) {
+        resume(); // a stopped process would not act on the stop signal
+      }
       if (server != null) {
         server.stop();
       }

@@ -53,7 +53,8 @@ public final class Worker implements AutoCloseable {
     Topics topics = new Topics(config.cluster());
     TopicProvisioner.ensureTopics(config.kafkaBootstrap(), topics, config.partitions(), config.replication());
     PrometheusMeterRegistry metrics = MetricsRegistry.create("worker", config.cluster(), config.region());
-    CounterStore store = new CounterStore(config.redisUrl(), config.cluster(), 4, config.idempotencyTtl());
+    CounterStore store = new CounterStore(config.redisUrl(), config.cluster(), 4, config.idempotencyTtl(),
+        config.storeTimeout());
     Producer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap(),
         ProducerConfig.CLIENT_ID_CONFIG, config.workerId(),

@@ -24,6 +24,9 @@ import java.util.Optional;
  *   <tr><td>COUNT_MARK_RETENTION_H</td><td>192 (8 days)</td><td>an edge's high-water mark on a partition is dropped
  *       (on the next assignment) once no batch of that edge was applied there for this long; keep it above the deltas
  *       topic's {@code retention.ms} (Kafka's default: 7 days)</td></tr>
+ *   <tr><td>COUNT_STORE_TIMEOUT_MS</td><td>5000</td><td>longest a Redis call (connect, reply, free connection) is
+ *       waited for; a commit that times out is retried (its offset check makes a copy that lands late harmless)
+ *       until Redis answers, while the partition's records wait in Kafka</td></tr>
  *   <tr><td>COUNT_IDEMPOTENCY_TTL_S</td><td>86400</td><td>how long an Idempotency-Key keeps a retry from counting again</td></tr>
  *   <tr><td>COUNT_DOWNTIME_URL</td><td>none</td><td>downtime handler to report frontends and heartbeats to</td></tr>
  *   <tr><td>COUNT_INTERNAL_SECRET</td><td>none</td><td>shared secret sent on webhook and downtime-handler calls</td></tr>
@@ -50,7 +53,8 @@ public record WorkerConfig(
     boolean fanout,
     io.countctl.core.sketch.SketchSettings sketches,
     String httpHost,
-    Duration markRetention) {
+    Duration markRetention,
+    Duration storeTimeout) {
 
   public static WorkerConfig from(Settings s) {
     if (Role.of(s) != Role.WORKER) {
@@ -72,7 +76,8 @@ public record WorkerConfig(
         Boolean.parseBoolean(s.string("COUNT_FANOUT", "true")),
         io.countctl.core.sketch.SketchSettings.parse(s.string(io.countctl.core.sketch.SketchSettings.SETTING, "")),
         s.httpHost(),
-        Duration.ofHours(s.number("COUNT_MARK_RETENTION_H", 192, 1, 10L * 365 * 24)));
+        Duration.ofHours(s.number("COUNT_MARK_RETENTION_H", 192, 1, 10L * 365 * 24)),
+        s.millis("COUNT_STORE_TIMEOUT_MS", 5_000, 10, 600_000));
   }
 
   private static String defaultId() {

@@ -45,12 +45,23 @@ public final class CounterStore implements AutoCloseable {
 
   /** @param idempotencyTtl how long a counted idempotency key keeps a retry from counting again */
   public CounterStore(URI redisUrl, String cluster, int maxConnections, java.time.Duration idempotencyTtl) {
+    this(redisUrl, cluster, maxConnections, idempotencyTtl, java.time.Duration.ofSeconds(5));
+  }
+
+  /**
+   * @param timeout longest a connect, a reply or a free pooled connection is waited for: a Redis
+   *     that hangs (stopped, partitioned) fails calls after it instead of holding them
+   */
+  public CounterStore(URI redisUrl, String cluster, int maxConnections, java.time.Duration idempotencyTtl,
+      java.time.Duration timeout) {
     this.idempotencyTtlSeconds = Math.max(1, idempotencyTtl.toSeconds());
     JedisPoolConfig config = new JedisPoolConfig();
     config.setMaxTotal(maxConnections);
     config.setMaxIdle(maxConnections);
     config.setJmxEnabled(false);
-    this.pool = new JedisPool(config, redisUrl, 5_000);
+    config.setMaxWait(timeout);
+    int ms = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+    this.pool = new JedisPool(config, redisUrl, ms, ms);
     this.keys = new RedisKeys(cluster);
   }
 

@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EdgeRoutes {
   private static final Logger log = LoggerFactory.getLogger(EdgeRoutes.class);
+  /** On a count answered from the last total read because the store did not answer in time. */
+  public static final String STALE_HEADER = "Count-Stale";
 
   private final EdgeConfig config;
   private final WritePath writes;
@@ -121,14 +123,14 @@ public final class EdgeRoutes {
     CompletableFuture<TotalsCache.Entry> entry = cache.fresh(key);
     CompletableFuture<java.util.Map<String, Long>> heard = cache.lastHeard();
     Context loop = Vertx.currentContext();
-    CompletableFuture.allOf(entry, heard).whenComplete((v, error) -> loop.runOnContext(x -> {
+    CompletableFuture.allOf(entry, heard).thenCompose(v -> view.served(key, new TotalsCache.Read(entry.join(), false)))
+        .whenComplete((seen, error) -> loop.runOnContext(x -> {
       if (error != null) {
         log.warn("reading {} from Redis failed: {}", key, error.toString());
         ErrorReply.send(ctx, 503, "store_unavailable", "the counter store (Redis) cannot be read right now");
         return;
       }
       TotalsCache.Entry e = entry.join();
-      CountView.Seen seen = view.seen(key, e);
       java.util.Map<String, Long> lastHeard = heard.join();
       java.util.TreeSet<String> names = new java.util.TreeSet<>(lastHeard.keySet());
       names.addAll(e.stored().remote().keySet());
@@ -199,25 +201,32 @@ public final class EdgeRoutes {
     }));
   }
 
-  /** Answers the global count, or with {@code regionOnly} this region's. */
+  /**
+   * Answers the global count, or with {@code regionOnly} this region's. Never waits for the store
+   * longer than its timeout: then the count is the last total read plus this edge's writes since,
+   * marked stale ({@code Count-Stale: true} and {@code "stale": true}).
+   */
   private void answerCount(RoutingContext ctx, CounterKey key, boolean justWritten, boolean regionOnly) {
-    CompletableFuture<TotalsCache.Entry> entry = cache.fresh(key);
+    CompletableFuture<CountView.Seen> answer = cache.read(key).thenCompose(r -> view.served(key, r));
     Runnable reply = () -> {
-      CountView.Seen seen = view.seen(key, entry.join());
+      CountView.Seen seen = answer.join();
       long stored = regionOnly ? seen.regionUpdatedAtMillis() : seen.storedUpdatedAtMillis();
       long updated = justWritten || seen.hasLocal() ? System.currentTimeMillis() : stored;
-      ctx.response().putHeader("Content-Type", "application/json")
-          .end(new JsonObject()
-              .put("count", regionOnly ? seen.count() : seen.globalCount())
-              .put("updated_at", updated == 0 ? null : Instant.ofEpochMilli(updated).toString())
-              .encode());
+      JsonObject body = new JsonObject()
+          .put("count", regionOnly ? seen.count() : seen.globalCount())
+          .put("updated_at", updated == 0 ? null : Instant.ofEpochMilli(updated).toString());
+      if (seen.stale()) {
+        body.put("stale", true);
+        ctx.response().putHeader(STALE_HEADER, "true");
+      }
+      ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
     };
-    if (entry.isDone() && !entry.isCompletedExceptionally()) {
+    if (answer.isDone() && !answer.isCompletedExceptionally()) {
       reply.run();
       return;
     }
     Context loop = Vertx.currentContext();
-    entry.whenComplete((e, error) -> loop.runOnContext(x -> {
+    answer.whenComplete((e, error) -> loop.runOnContext(x -> {
       if (error != null) {
         log.warn("reading {} from Redis failed: {}", key, error.toString());
         ErrorReply.send(ctx, 503, "store_unavailable", "the counter store (Redis) cannot be read right now");

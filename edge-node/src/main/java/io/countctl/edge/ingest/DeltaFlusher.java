@@ -148,12 +148,13 @@ public final class DeltaFlusher implements AutoCloseable {
         transmit(r);
       }
     }
+    FlushGeneration sealed = aggregator.seal();
     moving.incrementAndGet();
     EdgeAggregator.Drained drained;
     List<FlushedBatch> batches = new ArrayList<>();
     List<Integer> sizes = new ArrayList<>(); // estimated encoded bytes of each batch so far
     try {
-      drained = aggregator.drain();
+      drained = aggregator.drain(sealed);
       for (Chunk<Map<CounterKey, PnCounter>> chunk : chunks(drained.deltas())) {
         FlushedBatch b = new FlushedBatch(chunk.entries(), List.of());
         inFlight.add(b);

@@ -134,14 +134,20 @@ public final class EdgeAggregator {
   }
 
   /**
-   * Seals the current generation, installs the next, and takes every pending delta (flusher
-   * thread only).
+   * Seals the current generation, installs the next, and waits until the sealed one's writers are
+   * done (flusher thread only). Before {@link #drain}, outside the window in which reads retry:
+   * waiting for writers can take as long as a descheduled writer thread.
    */
-  Drained drain() {
+  FlushGeneration seal() {
     FlushGeneration sealed = current;
     current = new FlushGeneration(sealed.number() + 1);
     sealed.seal();
     sealed.awaitWriters();
+    return sealed;
+  }
+
+  /** Takes every pending delta for the generation {@link #seal} returned (flusher thread only). */
+  Drained drain(FlushGeneration sealed) {
     Map<CounterKey, PnCounter> taken = new HashMap<>();
     for (Iterator<Map.Entry<CounterKey, PendingCell>> it = cells.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<CounterKey, PendingCell> e = it.next();

@@ -21,6 +21,8 @@ final class FlushedBatch {
   final java.util.List<io.countctl.core.sketch.SketchDelta> sketches = new java.util.ArrayList<>();
   /** What reads add per counter while the batch is not applied: both kinds together. */
   final Map<CounterKey, PnCounter> view;
+  /** Order in which batches entered {@link InFlightBatches} (set there, before it is visible). */
+  private long number;
   private volatile int partition = -1;
   private volatile long offset = -1;
   private volatile long appliedSeenNanos;
@@ -40,6 +42,14 @@ final class FlushedBatch {
   void acknowledged(int partition, long offset) {
     this.offset = offset;
     this.partition = partition; // written last: readers test partition first
+  }
+
+  void number(long n) {
+    this.number = n;
+  }
+
+  long number() {
+    return number;
   }
 
   boolean isAcknowledged() {

@@ -13,6 +13,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class InFlightBatches {
   private final ConcurrentLinkedQueue<FlushedBatch> batches = new ConcurrentLinkedQueue<>();
+  /** Batches added so far: a snapshot notes it when it completes ({@link #added}). */
+  private final java.util.concurrent.atomic.AtomicLong added = new java.util.concurrent.atomic.AtomicLong();
   private final long keepAfterAppliedNanos;
 
   public InFlightBatches(long keepAfterAppliedNanos) {
@@ -20,7 +22,16 @@ public final class InFlightBatches {
   }
 
   void add(FlushedBatch b) {
+    b.number(added.incrementAndGet());
     batches.add(b);
+  }
+
+  /**
+   * How many batches were added so far. Read right after a snapshot completes, it separates the
+   * batches that snapshot cannot contain (added later) from those it may.
+   */
+  public long added() {
+    return added.get();
   }
 
   void remove(FlushedBatch b) {
@@ -28,10 +39,18 @@ public final class InFlightBatches {
   }
 
   /**
-   * Sum of this counter's deltas in batches not contained in a snapshot with the given applied
-   * offsets (partition → next offset to read).
+   * Sum of this counter's deltas in batches certainly not contained in a snapshot with the given
+   * applied offsets (partition → next offset to read), taken when {@link #added} was
+   * {@code addedBefore}.
+   *
+   * <p>A batch Kafka has acknowledged is decided by its offset. One not acknowledged yet has no
+   * partition: if it was added after the snapshot completed, the snapshot cannot hold it; if
+   * before, the worker may have applied it already (Kafka appended it, the producer's callback has
+   * not run), so it is left out rather than risk counting it twice. Its writers have not been
+   * answered in durable mode, and the read path's floor (see {@code CountView}) keeps reads from
+   * dropping below what was shown while it was pending.
    */
-  public PnCounter notIn(CounterKey key, Map<Integer, Long> appliedOffsets) {
+  public PnCounter notIn(CounterKey key, Map<Integer, Long> appliedOffsets, long addedBefore) {
     long p = 0;
     long n = 0;
     for (FlushedBatch b : batches) {
@@ -45,6 +64,8 @@ public final class InFlightBatches {
         if (next != null && next > b.offset()) {
           continue; // the snapshot already has it
         }
+      } else if (b.number() <= addedBefore) {
+        continue; // may be in the snapshot already: unknown until Kafka's acknowledgement arrives
       }
       p += d.p();
       n += d.n();

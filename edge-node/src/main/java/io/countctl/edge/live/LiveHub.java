@@ -151,21 +151,22 @@ public final class LiveHub implements AutoCloseable {
         if (entry == null) {
           return; // Redis unreachable: the stream gets the value with the next change or lease
         }
-        CountView.Seen seen = view.seen(key, entry);
-        CountEvent current = new CountEvent(key, seen.globalCount(), seen.storedUpdatedAtMillis(), entry.stored().version());
-        if (seen.hasLocal()) {
-          provisional.add(key); // before delivering: pushed states queued after it must not overtake it
-        } else if (!provisional.contains(key)) {
-          remember(current);
-          CountEvent known = latest.get(key);
-          if (known != null && known.version() > current.version()) {
-            current = known;
+        view.seen(key, entry).thenAccept(seen -> {
+          CountEvent current = new CountEvent(key, seen.globalCount(), seen.storedUpdatedAtMillis(), entry.stored().version());
+          if (seen.hasLocal()) {
+            provisional.add(key); // before delivering: pushed states queued after it must not overtake it
+          } else if (!provisional.contains(key)) {
+            remember(current);
+            CountEvent known = latest.get(key);
+            if (known != null && known.version() > current.version()) {
+              current = known;
+            }
           }
-        }
-        CountEvent first = current;
-        c.context().runOnContext(v -> {
-          c.offerCurrent(first);
-          c.scheduleFlush(vertx, coalesceMs);
+          CountEvent first = current;
+          c.context().runOnContext(v -> {
+            c.offerCurrent(first);
+            c.scheduleFlush(vertx, coalesceMs);
+          });
         });
       });
     }
@@ -178,18 +179,21 @@ public final class LiveHub implements AutoCloseable {
       return;
     }
     cache.reload(key).whenComplete((entry, error) -> {
-      if (entry != null) {
-        CountView.Seen seen = view.seen(key, entry);
-        CountEvent e = new CountEvent(key, seen.globalCount(), seen.storedUpdatedAtMillis(), entry.stored().version());
-        if (!seen.hasLocal()) {
-          provisional.remove(key);
-          remember(e);
+      java.util.concurrent.CompletableFuture<Void> shown = entry == null
+          ? java.util.concurrent.CompletableFuture.completedFuture(null)
+          : view.seen(key, entry).thenAccept(seen -> {
+            CountEvent e = new CountEvent(key, seen.globalCount(), seen.storedUpdatedAtMillis(), entry.stored().version());
+            if (!seen.hasLocal()) {
+              provisional.remove(key);
+              remember(e);
+            }
+            deliverToAll(e, true);
+          });
+      shown.whenComplete((v, e) -> {
+        if (Boolean.TRUE.equals(refreshing.remove(key))) {
+          refresh(key);
         }
-        deliverToAll(e, true);
-      }
-      if (Boolean.TRUE.equals(refreshing.remove(key))) {
-        refresh(key);
-      }
+      });
     });
   }
 
