@@ -1,0 +1,58 @@
+package io.countctl.edge.http;
+
+import io.countctl.core.ops.ErrorReply;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+
+/**
+ * Requests the HTTP decoder could not read get a JSON 4xx and their connection is closed: what
+ * follows a broken message cannot be trusted to be the next request.
+ */
+public final class MalformedRequests {
+  private MalformedRequests() {}
+
+  /** The server's invalid-request handler: a request line or headers the decoder refused. */
+  public static void answer(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    if (cause instanceof TooLongHttpLineException) {
+      refuse(request, 414, "uri_too_long", "the request line is longer than this edge accepts");
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      refuse(request, 431, "headers_too_large", "the request headers are larger than this edge accepts");
+    } else {
+      refuse(request, 400, "malformed_http", "the request is not valid HTTP/1.1"
+          + (cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+    }
+  }
+
+  /**
+   * The routers' failure handler for a body the decoder broke off (an invalid chunk size, a
+   * chunk or trailer too large): Vert.x hands the decoder's error to the request, the body reader
+   * fails the route with it, and without this Vert.x Web would answer it as an unhandled failure
+   * with the response's status so far: {@code 200 OK}. A request still being read when its route
+   * failed is such a case; everything else goes on to the routers' error handlers.
+   */
+  public static void failure(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure != null && !(failure instanceof HttpException) && !(failure instanceof BadRequest)
+        && !ctx.request().isEnded()) {
+      refuse(ctx.request(), 400, "malformed_http", "the request body is not valid HTTP/1.1"
+          + (failure.getMessage() == null ? "" : ": " + failure.getMessage()));
+    } else {
+      ctx.next();
+    }
+  }
+
+  static void refuse(HttpServerRequest request, int status, String code, String message) {
+    if (request.response().ended() || request.response().headWritten()) {
+      request.connection().close();
+      return;
+    }
+    request.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .putHeader("Connection", "close")
+        .end(ErrorReply.body(code, message).encode())
+        .onComplete(x -> request.connection().close());
+  }
+}
