@@ -264,10 +264,10 @@ public final class EdgeNode implements AutoCloseable {
       HttpServer server = vertx.createHttpServer(options)
           .connectionHandler(gate::accept)
           .invalidRequestHandler(MalformedRequests::answer)
-          .requestHandler(gate.requests(routes.router(vertx, streamGate)));
+          .requestHandler(gate.requests(MalformedRequests.checked(routes.router(vertx, streamGate))));
       HttpServer internalServer = vertx.createHttpServer(internalOptions)
           .invalidRequestHandler(MalformedRequests::answer)
-          .requestHandler(internal.router(vertx));
+          .requestHandler(MalformedRequests.checked(internal.router(vertx)));
       return Future.all(server.listen(), internalServer.listen());
     }
   }

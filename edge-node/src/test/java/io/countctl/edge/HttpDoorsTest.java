@@ -181,6 +181,25 @@ class HttpDoorsTest {
     }
   }
 
+  /**
+   * Vert.x 5.1 hands the edge a connection only once its request line has been read, so what never
+   * makes one is bounded by the idle timeout (3 s here) and the request-line limit, not by the
+   * request-read timeout.
+   */
+  @Test
+  void bytesThatNeverMakeARequestLineAreCutOffByTheIdleTimeout() {
+    try (RawHttp garbage = new RawHttp(edge.port())) {
+      garbage.send(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03}); // a TLS hello
+      assertTrue(garbage.closedWithin(5000), "a TLS hello on the plain port is dropped");
+    }
+    for (String never : List.of("GET /healthz HTTP/1.1", "\r\n\r\n\r\n")) {
+      try (RawHttp garbage = new RawHttp(edge.port())) {
+        garbage.send(never);
+        assertTrue(garbage.closedWithin(5000), "a request line never ended is closed: " + never.length() + " chars");
+      }
+    }
+  }
+
   @Test
   void aBodySentAByteAtATimeGets408() throws Exception {
     try (RawHttp slow = new RawHttp(edge.port())) {

@@ -3,6 +3,7 @@ package io.countctl.edge.http;
 import io.countctl.core.ops.ErrorReply;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -25,6 +26,25 @@ public final class MalformedRequests {
       refuse(request, 400, "malformed_http", "the request is not valid HTTP/1.1"
           + (cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage()));
     }
+  }
+
+  /**
+   * Wraps a server's request handler: what the decoder let through but is not a well-formed
+   * request is refused before any route sees it: a header with an empty name (Netty accepts
+   * {@code ": x"}), a path with an empty segment (Vert.x Web would route {@code /v1//likes/stream}
+   * as {@code /v1/likes/stream}: another counter than the one named). An unknown protocol version
+   * ({@code HTTP/9.9}) never gets here: Vert.x answers it 501 and closes the connection itself.
+   */
+  public static Handler<HttpServerRequest> checked(Handler<HttpServerRequest> next) {
+    return request -> {
+      if (request.headers().names().contains("")) {
+        refuse(request, 400, "malformed_http", "a header has an empty name");
+      } else if (request.path() != null && request.path().contains("//")) {
+        refuse(request, 400, "invalid_path", "the path has an empty segment: " + request.path());
+      } else {
+        next.handle(request);
+      }
+    };
   }
 
   /**
