@@ -34,8 +34,9 @@ import java.time.Duration;
  *       (above COUNT_SSE_HEARTBEAT_MS, so idle streams stay open)</td></tr>
  *   <tr><td>COUNT_REQUEST_READ_TIMEOUT_MS</td><td>10000</td><td>a new connection's first request head, and every request's
  *       body, must have arrived by then (slowloris); else 408 (body) or the connection is closed (head)</td></tr>
- *   <tr><td>COUNT_MAX_CONNECTIONS</td><td>10000</td><td>open connections on the public port; requests on more get 503 + Retry-After</td></tr>
- *   <tr><td>COUNT_SSE_MAX_STREAMS</td><td>10000</td><td>open {@code /stream} connections; more get 503 + Retry-After</td></tr>
+ *   <tr><td>COUNT_MAX_CONNECTIONS</td><td>20000</td><td>open connections on the public port; requests on more get 503 + Retry-After</td></tr>
+ *   <tr><td>COUNT_SSE_MAX_STREAMS</td><td>15000</td><td>open SSE streams ({@code /stream}, {@code /top/stream}; about 17 KB of
+ *       heap each, bench/RESULTS.md); more get 503 + Retry-After</td></tr>
  *   <tr><td>COUNT_SSE_MAX_OPENS_PER_MINUTE</td><td>60</td><td>streams one connection may open per minute (each open and close
  *       is a subscription change in Kafka; HTTP/2 can open and reset many on one connection); more get 429 + Retry-After</td></tr>
  *   <tr><td>COUNT_MAX_BATCH_WRITES</td><td>10000</td><td>most writes in one {@code POST /v1/batch}</td></tr>
@@ -126,8 +127,8 @@ public record EdgeConfig(
         s.integer("COUNT_MAX_URL_BYTES", 4096, 256, 1 << 20),
         idle,
         s.millis("COUNT_REQUEST_READ_TIMEOUT_MS", 10_000, 100, 600_000),
-        s.integer("COUNT_MAX_CONNECTIONS", 10_000, 1, 10_000_000),
-        s.integer("COUNT_SSE_MAX_STREAMS", 10_000, 1, 10_000_000),
+        s.integer("COUNT_MAX_CONNECTIONS", 20_000, 1, 10_000_000),
+        s.integer("COUNT_SSE_MAX_STREAMS", 15_000, 1, 10_000_000),
         s.integer("COUNT_SSE_MAX_OPENS_PER_MINUTE", 60, 1, 1_000_000));
     return new EdgeConfig(
         s.cluster(),
