@@ -30,10 +30,11 @@ import java.time.Duration;
  *   <tr><td>COUNT_MAX_WRITE_BODY_BYTES</td><td>4096</td><td>larger {@code PUT /v1/{id}/{counter}} bodies get 413</td></tr>
  *   <tr><td>COUNT_MAX_HEADER_BYTES</td><td>8192</td><td>all request headers together; more gets 431</td></tr>
  *   <tr><td>COUNT_MAX_URL_BYTES</td><td>4096</td><td>the request line (method, path, query); longer gets 414</td></tr>
- *   <tr><td>COUNT_IDLE_TIMEOUT_MS</td><td>60000</td><td>a connection with nothing read or written for this long is closed
- *       (above COUNT_SSE_HEARTBEAT_MS, so idle streams stay open)</td></tr>
- *   <tr><td>COUNT_REQUEST_READ_TIMEOUT_MS</td><td>10000</td><td>a new connection's first request head, and every request's
- *       body, must have arrived by then (slowloris); else 408 (body) or the connection is closed (head)</td></tr>
+ *   <tr><td>COUNT_IDLE_TIMEOUT_MS</td><td>60000</td><td>a connection with no message read or written for this long is
+ *       closed; a request head not finished by then too (Vert.x counts decoded messages, so a head dribbled a byte at a
+ *       time is silence). Above COUNT_SSE_HEARTBEAT_MS, so idle streams stay open</td></tr>
+ *   <tr><td>COUNT_REQUEST_READ_TIMEOUT_MS</td><td>10000</td><td>a request's body must have arrived this long after its head
+ *       (slowloris); else 408 and the connection is closed</td></tr>
  *   <tr><td>COUNT_MAX_CONNECTIONS</td><td>20000</td><td>open connections on the public port; requests on more get 503 + Retry-After</td></tr>
  *   <tr><td>COUNT_SSE_MAX_STREAMS</td><td>15000</td><td>open SSE streams ({@code /stream}, {@code /top/stream}; about 17 KB of
  *       heap each, bench/RESULTS.md); more get 503 + Retry-After</td></tr>

@@ -139,7 +139,7 @@ public final class EdgeNode implements AutoCloseable {
         .setCompressionSupported(true)
         .setCompressionLevel(1); // tiny JSON bodies: spend little CPU on gzip
     HttpServerOptions internalHttp = serverOptions(config, config.internalPort());
-    ConnectionGate gate = new ConnectionGate(vertx, limits);
+    ConnectionGate gate = new ConnectionGate(limits);
     StreamGate streamGate = new StreamGate(gate, () -> hub.connections() + topStreams.streams(), limits.maxStreams());
     Gauge.builder("count_edge_http_connections", gate, ConnectionGate::connections).register(metrics);
     try {

@@ -1,9 +1,8 @@
 package io.countctl.edge.http;
 
-import io.countctl.core.ops.ErrorReply;
-import io.vertx.ext.web.handler.PlatformHandler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.PlatformHandler;
 
 /**
  * Before a body is read: if the whole body has not arrived within the request-read timeout, the
@@ -25,9 +24,8 @@ public final class BodyReadTimeout implements PlatformHandler {
     if (!ctx.request().isEnded()) {
       long timer = vertx.setTimer(timeoutMs, id -> {
         if (!ctx.request().isEnded() && !ctx.response().ended()) {
-          ctx.response().setStatusCode(408).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
-              .end(ErrorReply.body("request_timeout", "the request body did not arrive within " + timeoutMs + " ms").encode())
-              .onComplete(x -> ctx.request().connection().close());
+          MalformedRequests.answer(ctx.request(), 408, "request_timeout",
+              "the request body did not arrive within " + timeoutMs + " ms", true);
         }
       });
       ctx.addEndHandler(v -> vertx.cancelTimer(timer));

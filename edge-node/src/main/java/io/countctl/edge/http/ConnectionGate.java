@@ -1,8 +1,6 @@
 package io.countctl.edge.http;
 
-import io.countctl.core.ops.ErrorReply;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.ArrayDeque;
@@ -17,26 +15,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>a cap on open connections: a connection accepted past it gets {@code 503} + {@code
  *       Retry-After} on its requests and is closed, so a flood cannot hold the edge's memory;
- *   <li>the first request's head must arrive within the request-read timeout (slowloris: a client
- *       sending a header a byte at a time is never idle, so the idle timeout alone misses it);
  *   <li>per connection, how many SSE streams it opened in the last minute ({@link #mayOpenStream}).
  * </ul>
+ *
+ * <p>(A request head dribbled a byte at a time needs nothing here: Vert.x's idle timer only sees
+ * decoded messages, so an unfinished head is silence and the idle timeout closes it.)
  */
 public final class ConnectionGate {
-  private final Vertx vertx;
   private final HttpLimits limits;
   private final AtomicInteger open = new AtomicInteger();
   private final ConcurrentHashMap<HttpConnection, Client> clients = new ConcurrentHashMap<>();
 
-  public ConnectionGate(Vertx vertx, HttpLimits limits) {
-    this.vertx = vertx;
+  public ConnectionGate(HttpLimits limits) {
     this.limits = limits;
   }
 
   /** What the edge knows of one connection; touched only on the connection's event loop. */
   private static final class Client {
     final boolean overCap;
-    long headTimer;
     final ArrayDeque<Long> streamOpens = new ArrayDeque<>();
 
     Client(boolean overCap) {
@@ -48,9 +44,7 @@ public final class ConnectionGate {
   public void accept(HttpConnection connection) {
     Client client = new Client(open.incrementAndGet() > limits.maxConnections());
     clients.put(connection, client);
-    client.headTimer = vertx.setTimer(limits.requestReadTimeout().toMillis(), id -> connection.close());
     connection.closeHandler(v -> {
-      vertx.cancelTimer(client.headTimer);
       clients.remove(connection);
       open.decrementAndGet();
     });
@@ -60,16 +54,10 @@ public final class ConnectionGate {
   public Handler<HttpServerRequest> requests(Handler<HttpServerRequest> next) {
     return request -> {
       Client client = clients.get(request.connection());
-      if (client != null) {
-        vertx.cancelTimer(client.headTimer); // a head arrived in time
-        if (client.overCap) {
-          request.response().setStatusCode(503).putHeader("Retry-After", "1").putHeader("Connection", "close")
-              .putHeader("Content-Type", "application/json")
-              .end(ErrorReply.body("too_many_connections", "this edge holds " + limits.maxConnections()
-                  + " connections at most; retry later or on another edge").encode())
-              .onComplete(x -> request.connection().close());
-          return;
-        }
+      if (client != null && client.overCap) {
+        MalformedRequests.answer(request, 503, "too_many_connections", "this edge holds " + limits.maxConnections()
+            + " connections at most; retry later or on another edge", true);
+        return;
       }
       next.handle(request);
     };

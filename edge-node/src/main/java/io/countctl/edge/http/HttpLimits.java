@@ -11,8 +11,8 @@ import java.time.Duration;
  * @param maxBodyBytes {@code POST /v1/batch} and the internal webhook
  * @param maxHeaderBytes all headers of a request together (431 past it)
  * @param maxUrlBytes the request line (414 past it)
- * @param idleTimeout nothing read or written for this long closes the connection
- * @param requestReadTimeout a new connection's first request head, and each request's body, must arrive within it
+ * @param idleTimeout no message read or written for this long closes the connection (an unfinished head included)
+ * @param requestReadTimeout each request's body must arrive within it after the head
  * @param maxConnections open connections on the public port; requests on the ones past it get 503
  * @param maxStreams open SSE streams ({@code /stream}); more get 503
  * @param maxStreamOpensPerMinute SSE streams one connection may open per minute; more get 429

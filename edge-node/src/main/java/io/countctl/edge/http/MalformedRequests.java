@@ -40,7 +40,7 @@ public final class MalformedRequests {
       if (request.headers().names().contains("")) {
         refuse(request, 400, "malformed_http", "a header has an empty name");
       } else if (request.path() != null && request.path().contains("//")) {
-        refuse(request, 400, "invalid_path", "the path has an empty segment: " + request.path());
+        answer(request, 400, "invalid_path", "the path has an empty segment: " + request.path(), false);
       } else {
         next.handle(request);
       }
@@ -65,14 +65,33 @@ public final class MalformedRequests {
     }
   }
 
+  /** Answers and closes the connection: what follows a broken message cannot be trusted. */
   static void refuse(HttpServerRequest request, int status, String code, String message) {
+    answer(request, status, code, message, true);
+  }
+
+  /**
+   * Answers with the JSON error; with {@code close}, closes the connection after it (saying so in
+   * HTTP/1.x; HTTP/2 forbids the {@code Connection} header).
+   */
+  static void answer(HttpServerRequest request, int status, String code, String message, boolean close) {
     if (request.response().ended() || request.response().headWritten()) {
-      request.connection().close();
+      if (close) {
+        request.connection().close();
+      }
       return;
     }
-    request.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-        .putHeader("Connection", "close")
-        .end(ErrorReply.body(code, message).encode())
-        .onComplete(x -> request.connection().close());
+    request.response().setStatusCode(status).putHeader("Content-Type", "application/json");
+    if (status == 503 || status == 429) {
+      request.response().putHeader("Retry-After", "1");
+    }
+    if (close && request.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+      request.response().putHeader("Connection", "close");
+    }
+    request.response().end(ErrorReply.body(code, message).encode()).onComplete(x -> {
+      if (close) {
+        request.connection().close();
+      }
+    });
   }
 }
