@@ -79,6 +79,7 @@ redis_port=${redis##*:}
 start_platform() { # cluster ack-mode flush-ms -> sets edge_url
   local cluster=$1 mode=$2 flush=$3 eport wport
   eport=$(free_port); wport=$(free_port)
+  export COUNT_INTERNAL_SECRET=${COUNT_INTERNAL_SECRET:-$(python3 -c 'import secrets; print(secrets.token_hex(24))')} # worker → edge webhook
   COUNT_CLUSTER=$cluster COUNT_KAFKA_BOOTSTRAP=$kafka COUNT_REDIS_URL=$redis COUNT_HTTP_PORT=$wport COUNT_PARTITIONS=4 \
     $java -jar worker/target/worker.jar > "$work/worker-$cluster.log" 2>&1 &
   pids+=($!)

@@ -1,8 +1,10 @@
 package io.countctl.edge;
 
 import io.countctl.core.config.AckMode;
+import io.countctl.core.config.ConfigException;
 import io.countctl.core.config.Settings;
 import io.countctl.core.sketch.SketchSettings;
+import io.countctl.edge.http.HttpLimits;
 import java.net.URI;
 import java.time.Duration;
 
@@ -15,14 +17,29 @@ import java.time.Duration;
  *   <tr><td>COUNT_REGION</td><td>local</td><td>region this edge serves</td></tr>
  *   <tr><td>COUNT_KAFKA_BOOTSTRAP</td><td>required</td><td>Kafka bootstrap servers</td></tr>
  *   <tr><td>COUNT_REDIS_URL</td><td>required</td><td>{@code redis://host:port} of the region's Redis</td></tr>
- *   <tr><td>COUNT_HTTP_PORT</td><td>8080</td><td>HTTP port (0: any free port)</td></tr>
- *   <tr><td>COUNT_HTTP_HOST</td><td>0.0.0.0</td><td>address the HTTP server binds ({@code countctl dev}: 127.0.0.1)</td></tr>
+ *   <tr><td>COUNT_HTTP_PORT</td><td>8080</td><td>public HTTP port (0: any free port)</td></tr>
+ *   <tr><td>COUNT_INTERNAL_PORT</td><td>0 (any free port)</td><td>port of {@code /internal/*} (workers' totals webhook,
+ *       the downtime handler's resubscribe calls); never behind the public Service. The operator sets 8081</td></tr>
+ *   <tr><td>COUNT_HTTP_HOST</td><td>0.0.0.0</td><td>address both HTTP servers bind ({@code countctl dev}: 127.0.0.1)</td></tr>
  *   <tr><td>COUNT_ACK_MODE</td><td>durable</td><td>{@code durable}: answer once Kafka has the write; {@code buffered}: at once</td></tr>
  *   <tr><td>COUNT_FLUSH_MS</td><td>5 (durable), 1000 (buffered)</td><td>flush interval</td></tr>
  *   <tr><td>COUNT_EDGE_ID</td><td>host name + port</td><td>this edge's identity in batches</td></tr>
  *   <tr><td>COUNT_PARTITIONS</td><td>8</td><td>partitions of topics this edge creates when missing</td></tr>
  *   <tr><td>COUNT_REPLICATION</td><td>1</td><td>replication factor of topics it creates</td></tr>
- *   <tr><td>COUNT_MAX_BODY_BYTES</td><td>1048576</td><td>larger request bodies get 413</td></tr>
+ *   <tr><td>COUNT_MAX_BODY_BYTES</td><td>1048576</td><td>larger {@code POST /v1/batch} (and webhook) bodies get 413</td></tr>
+ *   <tr><td>COUNT_MAX_WRITE_BODY_BYTES</td><td>4096</td><td>larger {@code PUT /v1/{id}/{counter}} bodies get 413</td></tr>
+ *   <tr><td>COUNT_MAX_HEADER_BYTES</td><td>8192</td><td>all request headers together; more gets 431</td></tr>
+ *   <tr><td>COUNT_MAX_URL_BYTES</td><td>4096</td><td>the request line (method, path, query); longer gets 414</td></tr>
+ *   <tr><td>COUNT_IDLE_TIMEOUT_MS</td><td>60000</td><td>a connection with no message read or written for this long is
+ *       closed; a request head not finished by then too (Vert.x counts decoded messages, so a head dribbled a byte at a
+ *       time is silence). Above COUNT_SSE_HEARTBEAT_MS, so idle streams stay open</td></tr>
+ *   <tr><td>COUNT_REQUEST_READ_TIMEOUT_MS</td><td>10000</td><td>a request's body must have arrived this long after its head
+ *       (slowloris); else 408 and the connection is closed</td></tr>
+ *   <tr><td>COUNT_MAX_CONNECTIONS</td><td>20000</td><td>open connections on the public port; requests on more get 503 + Retry-After</td></tr>
+ *   <tr><td>COUNT_SSE_MAX_STREAMS</td><td>15000</td><td>open SSE streams ({@code /stream}, {@code /top/stream}; about 17 KB of
+ *       heap each, bench/RESULTS.md); more get 503 + Retry-After</td></tr>
+ *   <tr><td>COUNT_SSE_MAX_OPENS_PER_MINUTE</td><td>60</td><td>streams one connection may open per minute (each open and close
+ *       is a subscription change in Kafka; HTTP/2 can open and reset many on one connection); more get 429 + Retry-After</td></tr>
  *   <tr><td>COUNT_MAX_BATCH_WRITES</td><td>10000</td><td>most writes in one {@code POST /v1/batch}</td></tr>
  *   <tr><td>COUNT_MAX_PENDING_COUNTERS</td><td>1000000</td><td>unflushed counters held before writes get 503</td></tr>
  *   <tr><td>COUNT_MAX_KAFKA_STALL_MS</td><td>5000</td><td>writes get 503 once Kafka has acknowledged nothing for this long</td></tr>
@@ -33,8 +50,11 @@ import java.time.Duration;
  *       writes since, marked stale ({@code Count-Stale: true}), and while Redis stays down at once</td></tr>
  *   <tr><td>COUNT_READ_CACHE_ENTRIES</td><td>100000</td><td>most totals cached</td></tr>
  *   <tr><td>COUNT_EVENT_LOOPS</td><td>2 × cores</td><td>HTTP server instances (one per event loop)</td></tr>
- *   <tr><td>COUNT_ADVERTISED_URL</td><td>http://host name:port</td><td>where workers reach this edge's internal webhook</td></tr>
- *   <tr><td>COUNT_INTERNAL_SECRET</td><td>none</td><td>shared secret of {@code /internal/*}; without it only loopback callers are let in</td></tr>
+ *   <tr><td>COUNT_ADVERTISED_URL</td><td>http://host name:internal port</td><td>where workers and the downtime handler reach
+ *       this edge's {@code /internal/*} (published with its subscriptions); must name the internal port</td></tr>
+ *   <tr><td>COUNT_INTERNAL_SECRET</td><td>none</td><td>shared secret every {@code /internal/*} call must carry in
+ *       {@code X-Count-Secret} (constant-time compare). Without one every internal call gets 401 (the operator and
+ *       {@code countctl dev} always set one)</td></tr>
  *   <tr><td>COUNT_SSE_COALESCE_MS</td><td>25</td><td>changes of a counter within this window make one SSE event</td></tr>
  *   <tr><td>COUNT_SSE_HEARTBEAT_MS</td><td>15000</td><td>SSE comment line sent this often to keep idle streams open</td></tr>
  *   <tr><td>COUNT_SSE_LEASE_MS</td><td>5000</td><td>watched counters' subscriptions are published again this often
@@ -54,12 +74,13 @@ public record EdgeConfig(
     String kafkaBootstrap,
     URI redisUrl,
     int httpPort,
+    int internalPort,
     AckMode ackMode,
     Duration flushInterval,
     String edgeId,
     int partitions,
     short replication,
-    int maxBodyBytes,
+    HttpLimits limits,
     int maxBatchWrites,
     int maxPendingCounters,
     Duration maxKafkaStall,
@@ -79,32 +100,54 @@ public record EdgeConfig(
     String httpHost,
     Duration storeTimeout) {
 
-  /** The same configuration listening on another port (port 0 is resolved before the server starts). */
-  public EdgeConfig withPort(int newPort) {
-    String url = advertisedUrl.endsWith(":" + httpPort) && httpPort == 0
-        ? advertisedUrl.substring(0, advertisedUrl.length() - 2) + ":" + newPort
-        : advertisedUrl;
-    return new EdgeConfig(cluster, region, kafkaBootstrap, redisUrl, newPort, ackMode, flushInterval, edgeId, partitions,
-        replication, maxBodyBytes, maxBatchWrites, maxPendingCounters, maxKafkaStall, writeTimeout, readCacheTtl,
-        readCacheEntries, eventLoops, url, internalSecret, sseCoalesceMs, sseHeartbeatMs, sseLeaseMs, sseMaxCounters, sketches,
-        topRefreshMs, topMaxStreams, httpHost, storeTimeout);
+  /** The same configuration on these ports (port 0 is resolved before the servers start). */
+  public EdgeConfig withPorts(int newHttpPort, int newInternalPort) {
+    return new EdgeConfig(cluster, region, kafkaBootstrap, redisUrl, newHttpPort, newInternalPort, ackMode, flushInterval,
+        edgeId, partitions, replication, limits, maxBatchWrites, maxPendingCounters, maxKafkaStall, writeTimeout,
+        readCacheTtl, readCacheEntries, eventLoops, advertisedUrl, internalSecret, sseCoalesceMs, sseHeartbeatMs,
+        sseLeaseMs, sseMaxCounters, sketches, topRefreshMs, topMaxStreams, httpHost, storeTimeout);
+  }
+
+  /**
+   * The URL workers and the downtime handler call this edge's {@code /internal/*} at: {@code
+   * COUNT_ADVERTISED_URL}, or this host's name and the internal port.
+   */
+  public String callbackUrl() {
+    return advertisedUrl.isEmpty() ? "http://" + hostName() + ":" + internalPort : advertisedUrl;
   }
 
   public static EdgeConfig from(Settings s) {
     AckMode mode = s.choice(Settings.ACK_MODE, AckMode.DURABLE);
     int port = s.integer(Settings.HTTP_PORT, 8080, 0, 65535);
+    long heartbeatMs = s.number("COUNT_SSE_HEARTBEAT_MS", 15_000, 100, 600_000);
+    Duration idle = s.millis("COUNT_IDLE_TIMEOUT_MS", 60_000, 1_000, 3_600_000);
+    if (idle.toMillis() <= heartbeatMs) {
+      throw new ConfigException("COUNT_IDLE_TIMEOUT_MS (" + idle.toMillis() + ") must be above COUNT_SSE_HEARTBEAT_MS ("
+          + heartbeatMs + "), or idle SSE streams would be closed between heartbeats");
+    }
+    HttpLimits limits = new HttpLimits(
+        s.integer("COUNT_MAX_WRITE_BODY_BYTES", 4096, 256, 1 << 20),
+        s.integer("COUNT_MAX_BODY_BYTES", 1 << 20, 1024, 64 << 20),
+        s.integer("COUNT_MAX_HEADER_BYTES", 8192, 1024, 1 << 20),
+        s.integer("COUNT_MAX_URL_BYTES", 4096, 256, 1 << 20),
+        idle,
+        s.millis("COUNT_REQUEST_READ_TIMEOUT_MS", 10_000, 100, 600_000),
+        s.integer("COUNT_MAX_CONNECTIONS", 20_000, 1, 10_000_000),
+        s.integer("COUNT_SSE_MAX_STREAMS", 15_000, 1, 10_000_000),
+        s.integer("COUNT_SSE_MAX_OPENS_PER_MINUTE", 60, 1, 1_000_000));
     return new EdgeConfig(
         s.cluster(),
         s.string(Settings.REGION, "local"),
         s.required(Settings.KAFKA_BOOTSTRAP),
         s.redisUrl(),
         port,
+        s.integer("COUNT_INTERNAL_PORT", 0, 0, 65535),
         mode,
         s.millis(Settings.FLUSH_MS, mode.defaultFlushMs(), 1, 60_000),
         s.string("COUNT_EDGE_ID", hostName() + "-" + port + "-" + ProcessHandle.current().pid()),
         s.integer("COUNT_PARTITIONS", 8, 1, 10_000),
         (short) s.integer("COUNT_REPLICATION", 1, 1, 10),
-        s.integer("COUNT_MAX_BODY_BYTES", 1 << 20, 1024, 64 << 20),
+        limits,
         s.integer("COUNT_MAX_BATCH_WRITES", 10_000, 1, 1_000_000),
         s.integer("COUNT_MAX_PENDING_COUNTERS", 1_000_000, 1, 100_000_000),
         s.millis("COUNT_MAX_KAFKA_STALL_MS", 5_000, 100, 600_000),
@@ -112,10 +155,10 @@ public record EdgeConfig(
         s.millis("COUNT_READ_CACHE_MS", 250, 1, 60_000),
         s.integer("COUNT_READ_CACHE_ENTRIES", 100_000, 1, 100_000_000),
         s.integer("COUNT_EVENT_LOOPS", 2 * Runtime.getRuntime().availableProcessors(), 1, 256),
-        s.string("COUNT_ADVERTISED_URL", "http://" + hostName() + ":" + port),
+        s.string("COUNT_ADVERTISED_URL", ""),
         s.string("COUNT_INTERNAL_SECRET", ""),
         s.number("COUNT_SSE_COALESCE_MS", 25, 1, 10_000),
-        s.number("COUNT_SSE_HEARTBEAT_MS", 15_000, 100, 600_000),
+        heartbeatMs,
         s.number("COUNT_SSE_LEASE_MS", 5_000, 100, 600_000),
         s.integer("COUNT_SSE_MAX_COUNTERS", 100, 1, 10_000),
         SketchSettings.parse(s.string(SketchSettings.SETTING, "")),

@@ -6,7 +6,12 @@ import io.countctl.core.kafka.TopicProvisioner;
 import io.countctl.core.ops.MetricsRegistry;
 import io.countctl.core.store.CounterStore;
 import io.countctl.core.store.SketchStore;
+import io.countctl.edge.http.ConnectionGate;
 import io.countctl.edge.http.EdgeRoutes;
+import io.countctl.edge.http.HttpLimits;
+import io.countctl.edge.http.InternalRoutes;
+import io.countctl.edge.http.MalformedRequests;
+import io.countctl.edge.http.StreamGate;
 import io.countctl.edge.ingest.Admission;
 import io.countctl.edge.ingest.DeltaFlusher;
 import io.countctl.edge.ingest.EdgeAggregator;
@@ -60,10 +65,12 @@ public final class EdgeNode implements AutoCloseable {
   private final SubscriptionPublisher subscriptions;
   private final TopStreams topStreams;
   private final int port;
+  private final ConnectionGate gate;
 
   private EdgeNode(EdgeConfig config, Vertx vertx, DeltaFlusher flusher, Producer<byte[], byte[]> producer,
       CounterStore store, ExecutorService blocking, StoreWatch storeWatch, LiveHub hub, SubscriptionPublisher subscriptions,
-      TopStreams topStreams, int port) {
+      TopStreams topStreams, int port, ConnectionGate gate) {
+    this.gate = gate;
     this.topStreams = topStreams;
     this.hub = hub;
     this.subscriptions = subscriptions;
@@ -78,7 +85,8 @@ public final class EdgeNode implements AutoCloseable {
   }
 
   public static EdgeNode start(EdgeConfig requested) {
-    EdgeConfig config = requested.httpPort() == 0 ? requested.withPort(FreePort.pick()) : requested;
+    EdgeConfig config = requested.withPorts(requested.httpPort() == 0 ? FreePort.pick() : requested.httpPort(),
+        requested.internalPort() == 0 ? FreePort.pick() : requested.internalPort());
     Topics topics = new Topics(config.cluster());
     TopicProvisioner.ensureTopics(config.kafkaBootstrap(), topics, config.partitions(), config.replication());
 
@@ -109,10 +117,15 @@ public final class EdgeNode implements AutoCloseable {
     Gauge.builder("count_edge_kafka_stall_seconds", flusher, f -> f.stalledFor().toMillis() / 1000.0).register(metrics);
 
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
-    SubscriptionPublisher subscriptions = new SubscriptionPublisher(producer, topics.subscriptions(), config.advertisedUrl(), metrics);
+    SubscriptionPublisher subscriptions = new SubscriptionPublisher(producer, topics.subscriptions(), config.callbackUrl(), metrics);
     LiveHub hub = new LiveHub(vertx, subscriptions, cache, view, config.sseCoalesceMs(), config.sseHeartbeatMs(),
         config.sseLeaseMs(), metrics);
-    LiveRoutes live = new LiveRoutes(hub, config.internalSecret(), config.sseMaxCounters());
+    LiveRoutes live = new LiveRoutes(hub, config.sseMaxCounters());
+    InternalRoutes internal = new InternalRoutes(hub, config.internalSecret(), config.limits().maxBodyBytes());
+    if (config.internalSecret().isEmpty()) {
+      log.warn("COUNT_INTERNAL_SECRET is not set: this edge refuses every /internal/* call, so workers cannot push"
+          + " live changes to it and the downtime handler cannot make it resubscribe");
+    }
     // Redis is not part of readiness: without it the edge still takes writes (Kafka makes them
     // durable) and answers the last counts read, marked stale; unready edges would turn a store
     // outage into a full one. It shows in count_edge_store_up and the log.
@@ -127,26 +140,43 @@ public final class EdgeNode implements AutoCloseable {
     EdgeRoutes routes = new EdgeRoutes(config, writes, cache, view, live, new SketchRoutes(sketchCache, topStreams),
         metrics, readiness);
     int port = config.httpPort();
-    HttpServerOptions http = new HttpServerOptions()
-        .setPort(port)
-        .setHost(config.httpHost())
+    HttpLimits limits = config.limits();
+    HttpServerOptions http = serverOptions(config, port)
         .setCompressionSupported(true)
         .setCompressionLevel(1); // tiny JSON bodies: spend little CPU on gzip
+    HttpServerOptions internalHttp = serverOptions(config, config.internalPort());
+    ConnectionGate gate = new ConnectionGate(limits);
+    StreamGate streamGate = new StreamGate(gate, () -> hub.connections() + topStreams.streams(), limits.maxStreams());
+    Gauge.builder("count_edge_http_connections", gate, ConnectionGate::connections).register(metrics);
     try {
-      // One server per event loop; Vert.x shares the port between them.
-      vertx.deployVerticle(() -> new HttpVerticle(routes, http), new DeploymentOptions().setInstances(config.eventLoops()))
+      // One server per event loop; Vert.x shares the ports between them.
+      vertx.deployVerticle(() -> new HttpVerticle(routes, streamGate, gate, http, internal, internalHttp),
+              new DeploymentOptions().setInstances(config.eventLoops()))
           .await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       vertx.close();
       producer.close();
       store.close();
-      throw new IllegalStateException("edge could not listen on port " + port + ": " + e.getMessage(), e);
+      throw new IllegalStateException("edge could not listen on ports " + port + " and " + config.internalPort() + ": "
+          + e.getMessage(), e);
     }
     flusher.start();
     storeWatch.start();
-    log.info("edge {} listening on :{} (cluster {}, {} mode, flush every {} ms)", config.edgeId(), port,
-        config.cluster(), config.ackMode().name().toLowerCase(), config.flushInterval().toMillis());
-    return new EdgeNode(config, vertx, flusher, producer, store, blocking, storeWatch, hub, subscriptions, topStreams, port);
+    log.info("edge {} listening on :{}, internal :{} as {} (cluster {}, {} mode, flush every {} ms)", config.edgeId(), port,
+        config.internalPort(), config.callbackUrl(), config.cluster(), config.ackMode().name().toLowerCase(), config.flushInterval().toMillis());
+    return new EdgeNode(config, vertx, flusher, producer, store, blocking, storeWatch, hub, subscriptions, topStreams, port, gate);
+  }
+
+  /** Sizes and timeouts of both ports; Vert.x answers 414 / 431 itself past the size limits. */
+  private static HttpServerOptions serverOptions(EdgeConfig config, int port) {
+    HttpLimits limits = config.limits();
+    return new HttpServerOptions()
+        .setPort(port)
+        .setHost(config.httpHost())
+        .setMaxInitialLineLength(limits.maxUrlBytes())
+        .setMaxHeaderSize(limits.maxHeaderBytes())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setIdleTimeout((int) limits.idleTimeout().toMillis());
   }
 
   static Map<String, Object> producerConfig(EdgeConfig config) {
@@ -169,6 +199,11 @@ public final class EdgeNode implements AutoCloseable {
     return port;
   }
 
+  /** The port of {@code /internal/*}. */
+  public int internalPort() {
+    return config.internalPort();
+  }
+
   public EdgeConfig config() {
     return config;
   }
@@ -180,6 +215,11 @@ public final class EdgeNode implements AutoCloseable {
 
   public int topPollers() {
     return topStreams.pollers();
+  }
+
+  /** Open connections on the public port. */
+  public int connections() {
+    return gate.connections();
   }
 
   /** Open SSE connections (watchers leave on every way a stream ends). */
@@ -205,20 +245,35 @@ public final class EdgeNode implements AutoCloseable {
   }
 
 
-  /** One HTTP server instance, on the event loop Vert.x gives this verticle. */
+  /** One public and one internal HTTP server instance, on the event loop Vert.x gives this verticle. */
   private static final class HttpVerticle extends VerticleBase {
     private final EdgeRoutes routes;
+    private final StreamGate streamGate;
+    private final ConnectionGate gate;
     private final HttpServerOptions options;
+    private final InternalRoutes internal;
+    private final HttpServerOptions internalOptions;
 
-    HttpVerticle(EdgeRoutes routes, HttpServerOptions options) {
+    HttpVerticle(EdgeRoutes routes, StreamGate streamGate, ConnectionGate gate, HttpServerOptions options,
+        InternalRoutes internal, HttpServerOptions internalOptions) {
       this.routes = routes;
+      this.streamGate = streamGate;
+      this.gate = gate;
       this.options = options;
+      this.internal = internal;
+      this.internalOptions = internalOptions;
     }
 
     @Override
     public Future<?> start() {
-      HttpServer server = vertx.createHttpServer(options).requestHandler(routes.router(vertx));
-      return server.listen();
+      HttpServer server = vertx.createHttpServer(options)
+          .connectionHandler(gate::accept)
+          .invalidRequestHandler(MalformedRequests::answer)
+          .requestHandler(gate.requests(MalformedRequests.checked(routes.router(vertx, streamGate))));
+      HttpServer internalServer = vertx.createHttpServer(internalOptions)
+          .invalidRequestHandler(MalformedRequests::answer)
+          .requestHandler(MalformedRequests.checked(internal.router(vertx)));
+      return Future.all(server.listen(), internalServer.listen());
     }
   }
 }

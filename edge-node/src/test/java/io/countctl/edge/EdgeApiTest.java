@@ -95,7 +95,7 @@ class EdgeApiTest {
       "PUT|/v1/bad-1/likes|{\"action\":\"increment\",\"by\":1.5}|400|invalid_by",
       "PUT|/v1/bad-1/likes|{\"action\":\"increment\",\"by\":\"2\"}|400|invalid_by",
       "PUT|/v1/bad-1%2Fx/likes|{\"action\":\"increment\"}|400|invalid_key",
-      "PUT|/v1//likes|{\"action\":\"increment\"}|404|not_found",
+      "PUT|/v1//likes|{\"action\":\"increment\"}|400|invalid_path",
       "DELETE|/v1/bad-1/likes||405|method_not_allowed",
       "POST|/v1/bad-1/likes|{\"action\":\"increment\"}|405|method_not_allowed",
       "GET|/v2/anything||404|not_found",

@@ -8,15 +8,23 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-/** A small HTTP client for tests against an edge. */
-record EdgeHttp(HttpClient client, String base) {
+/** A small HTTP client for tests against an edge; {@code secret} (if not empty) goes in X-Count-Secret. */
+record EdgeHttp(HttpClient client, String base, String secret) {
   static EdgeHttp to(int port) {
-    return new EdgeHttp(HttpClient.newHttpClient(), "http://127.0.0.1:" + port);
+    return new EdgeHttp(HttpClient.newHttpClient(), "http://127.0.0.1:" + port, "");
+  }
+
+  /** To an edge's internal port, with the shared secret. */
+  static EdgeHttp internal(EdgeNode edge) {
+    return new EdgeHttp(HttpClient.newHttpClient(), "http://127.0.0.1:" + edge.internalPort(), edge.config().internalSecret());
   }
 
   HttpResponse<String> send(String method, String path, String body) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (!secret.isEmpty()) {
+      b.header("X-Count-Secret", secret);
+    }
     try {
       return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {

@@ -35,6 +35,8 @@ class LiveStreamTest {
   static RedisTestServer redis;
   static EdgeNode edge;
   static EdgeHttp http;
+  /** The internal port, where workers push changes. */
+  static EdgeHttp internal;
 
   @BeforeAll
   static void start() {
@@ -48,8 +50,10 @@ class LiveStreamTest {
         "COUNT_PARTITIONS", "4",
         "COUNT_EVENT_LOOPS", "2",
         "COUNT_SSE_HEARTBEAT_MS", "300",
+        "COUNT_INTERNAL_SECRET", "live-secret",
         "COUNT_SSE_COALESCE_MS", "5"))));
     http = EdgeHttp.to(edge.port());
+    internal = EdgeHttp.internal(edge);
   }
 
   @AfterAll
@@ -100,7 +104,7 @@ class LiveStreamTest {
     assertEquals("sse-1", first.getString("id"));
     assertEquals(3, first.getLong("count"), "read-your-writes: no worker has applied it yet");
     // A pushed Redis state that lacks this edge's write must not make the stream step back.
-    http.send("POST", "/internal/totals", "{\"changes\":[{\"id\":\"sse-1\",\"counter\":\"likes\",\"p\":0,\"n\":0,\"t\":1,\"v\":5}]}");
+    internal.send("POST", "/internal/totals", "{\"changes\":[{\"id\":\"sse-1\",\"counter\":\"likes\",\"p\":0,\"n\":0,\"t\":1,\"v\":5}]}");
     Object more = q.poll(1, TimeUnit.SECONDS);
     assertTrue(!(more instanceof JsonObject j) || j.getLong("count") >= 3, "stepped back: " + more);
   }
@@ -120,7 +124,7 @@ class LiveStreamTest {
   }
 
   static void post(String id, long p, long n, long v) {
-    HttpResponse<String> r = http.send("POST", "/internal/totals", new JsonObject().put("changes", new io.vertx.core.json.JsonArray()
+    HttpResponse<String> r = internal.send("POST", "/internal/totals", new JsonObject().put("changes", new io.vertx.core.json.JsonArray()
         .add(new JsonObject().put("id", id).put("counter", "likes").put("p", p).put("n", n).put("t", 1).put("v", v))).encode());
     assertEquals(204, r.statusCode(), r.body());
   }
@@ -193,7 +197,7 @@ class LiveStreamTest {
         for (CounterKey k : keys) {
           changes.add(new JsonObject().put("id", k.id()).put("counter", "likes").put("p", v * 1000).put("n", 0).put("t", 1).put("v", v));
         }
-        http.send("POST", "/internal/totals", new JsonObject().put("changes", changes).encode());
+        internal.send("POST", "/internal/totals", new JsonObject().put("changes", changes).encode());
         v++;
         Thread.sleep(6); // one coalescing tick per round, so every round is written
       }
@@ -236,7 +240,7 @@ class LiveStreamTest {
     JsonObject a = nextEvent(q);
     JsonObject b = nextEvent(q);
     assertEquals(java.util.Set.of("m-1", "m-2"), java.util.Set.of(a.getString("id"), b.getString("id")));
-    http.send("POST", "/internal/totals",
+    internal.send("POST", "/internal/totals",
         "{\"changes\":[{\"id\":\"m-2\",\"counter\":\"views\",\"p\":9007199254740993,\"n\":0,\"t\":1,\"v\":1}]}");
     JsonObject big = nextEvent(q);
     assertEquals("9007199254740993", big.getString("count_string"), "beyond 2^53 the count also comes as a string");
@@ -263,7 +267,10 @@ class LiveStreamTest {
           String k = new String(rec.key(), StandardCharsets.UTF_8);
           if (k.startsWith("sub-7/likes|") && rec.value() != null) {
             assertEquals(KeyPartitions.partitionOf(key, 4), rec.partition());
-            assertEquals("sub-7/likes", new JsonObject(new String(rec.value(), StandardCharsets.UTF_8)).getString("counter"));
+            JsonObject sub = new JsonObject(new String(rec.value(), StandardCharsets.UTF_8));
+            assertEquals("sub-7/likes", sub.getString("counter"));
+            assertTrue(sub.getString("frontend").endsWith(":" + edge.internalPort()),
+                "workers are told the internal port: " + sub.getString("frontend"));
             return;
           }
         }
@@ -279,7 +286,7 @@ class LiveStreamTest {
     assertEquals("invalid_counters", new JsonObject(none.body()).getJsonObject("error").getString("code"));
     HttpResponse<String> bad = http.send("GET", "/v1/stream?counters=no-slash", null);
     assertEquals(400, bad.statusCode());
-    HttpResponse<String> badWebhook = http.send("POST", "/internal/totals", "{\"nope\":1}");
+    HttpResponse<String> badWebhook = internal.send("POST", "/internal/totals", "{\"nope\":1}");
     assertEquals(400, badWebhook.statusCode());
   }
 }

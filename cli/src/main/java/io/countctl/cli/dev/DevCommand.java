@@ -82,6 +82,8 @@ public final class DevCommand implements Callable<Integer> {
       String url = "http://" + shown + ":" + platform.edge().port();
       out.printf("%nCount is running (cluster '%s', %s mode, data in %s)%n", cluster, ackMode.name().toLowerCase(), dataDir.toAbsolutePath());
       out.printf("  edge node          %s%n", url);
+      out.printf("  edge internal      http://%s:%d (workers' webhook; takes the run's secret only)%n", shown,
+          platform.edge().internalPort());
       for (int i = 0; i < platform.workers().size(); i++) {
         out.printf("  worker %d metrics   http://%s:%d/metrics%n", i, shown, platform.workers().get(i).httpPort());
       }

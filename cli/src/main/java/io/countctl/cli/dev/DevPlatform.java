@@ -83,7 +83,8 @@ final class DevPlatform implements AutoCloseable {
       }
       step("region-merge", () -> merger = RegionMerger.start(RegionMergeConfig.from(settings(common, own))));
     }
-    // The downtime handler requires a shared secret, which the workers send: one per run, never stored.
+    // The shared secret of internal calls (workers → downtime handler and edge, downtime handler →
+    // edge): one per run, never stored; the edge and the downtime handler refuse calls without it.
     String secret = newSecret();
     step("downtime handler", () -> downtime = DowntimeHandler.start(DowntimeConfig.from(settings(common, Map.of(
         Settings.HTTP_PORT, "0", "COUNT_POD_WATCH", "false", DowntimeConfig.INTERNAL_SECRET, secret)))));
@@ -93,12 +94,16 @@ final class DevPlatform implements AutoCloseable {
       step("worker " + i, () -> workers.add(Worker.start(WorkerConfig.from(settings(common, Map.of(
           Settings.HTTP_PORT, "0", "COUNT_WORKER_ID", id, DowntimeConfig.INTERNAL_SECRET, secret))))));
     }
+    // Workers and the downtime handler reach the edge's internal port, on the address it is bound to.
+    int internalPort = io.countctl.core.config.FreePort.pick();
     step("edge node", () -> edge = EdgeNode.start(EdgeConfig.from(settings(common, Map.of(
         Settings.HTTP_PORT, Integer.toString(options.port()),
         Settings.ACK_MODE, options.ackMode().name().toLowerCase(),
         Settings.FLUSH_MS, Long.toString(options.flushMs()),
         "COUNT_EDGE_ID", "dev-edge",
-        "COUNT_ADVERTISED_URL", "http://" + options.localHost() + ":" + options.port())))));
+        "COUNT_INTERNAL_PORT", Integer.toString(internalPort),
+        DowntimeConfig.INTERNAL_SECRET, secret,
+        "COUNT_ADVERTISED_URL", "http://" + options.localHost() + ":" + internalPort)))));
     return this;
   }
 

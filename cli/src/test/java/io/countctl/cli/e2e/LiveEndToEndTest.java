@@ -63,7 +63,8 @@ class LiveEndToEndTest {
         Settings.FLUSH_MS, Long.toString(FLUSH_MS),
         "COUNT_PARTITIONS", "4",
         "COUNT_EVENT_LOOPS", "2",
-        "COUNT_SSE_COALESCE_MS", "20"));
+        "COUNT_SSE_COALESCE_MS", "20",
+        "COUNT_INTERNAL_SECRET", "live-e2e-secret")); // workers push to the edges' internal port with it
     m.putAll(extra);
     return Settings.of(m);
   }

@@ -75,7 +75,8 @@ class RegionLiveTest {
         Settings.FLUSH_MS, "5",
         "COUNT_PARTITIONS", "2",
         "COUNT_EVENT_LOOPS", "1",
-        "COUNT_SSE_COALESCE_MS", "20"));
+        "COUNT_SSE_COALESCE_MS", "20",
+        "COUNT_INTERNAL_SECRET", "geo-live-secret")); // workers push to the edges' internal port with it
     m.putAll(extra);
     return Settings.of(m);
   }

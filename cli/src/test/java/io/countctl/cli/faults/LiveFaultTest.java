@@ -132,16 +132,19 @@ class LiveFaultTest {
         "COUNT_REDIS_URL", redis.toString(),
         "COUNT_HTTP_PORT", String.valueOf(port),
         "COUNT_PARTITIONS", "4",
-        "COUNT_EVENT_LOOPS", "2"));
+        "COUNT_EVENT_LOOPS", "2",
+        "COUNT_INTERNAL_SECRET", "live-fault-secret")); // workers → edges' internal port
     env.putAll(extra);
     return env;
   }
 
   ComponentProcess edge(String name, EmbeddedKafka kafka, URI redis) {
     int port = FreePort.pick();
+    int internalPort = FreePort.pick();
     return track(ComponentProcess.start(name, "io.countctl.edge.EdgeMain", env(kafka, redis, port, Map.of(
         "COUNT_FLUSH_MS", "20", "COUNT_SSE_LEASE_MS", "1000", "COUNT_SSE_COALESCE_MS", "20",
-        "COUNT_ADVERTISED_URL", "http://127.0.0.1:" + port)), port, dir));
+        "COUNT_INTERNAL_PORT", String.valueOf(internalPort),
+        "COUNT_ADVERTISED_URL", "http://127.0.0.1:" + internalPort)), port, dir));
   }
 
   ComponentProcess worker(String name, EmbeddedKafka kafka, URI redis) {

@@ -56,14 +56,33 @@ public final class EdgeRoutes {
     this.readiness = readiness;
   }
 
-  public Router router(Vertx vertx) {
+  /** @param streamGate runs before every SSE route (stream caps: {@link StreamGate}) */
+  public Router router(Vertx vertx, io.vertx.core.Handler<RoutingContext> streamGate) {
     Router router = Router.router(vertx);
+    HttpLimits limits = config.limits();
+    // A single write is a few dozen bytes: its small limit is what most of the body budget goes to.
+    BodyHandler writeBody = BodyHandler.create(false).setBodyLimit(limits.maxWriteBodyBytes());
+    BodyHandler batchBody = BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes());
+    router.route().failureHandler(MalformedRequests::failure);
+    router.route().handler(new BodyReadTimeout(vertx, limits.requestReadTimeout().toMillis()));
+    // Every other request is read to its end (small limit) before it is answered, so a broken body
+    // (an invalid chunk) gets 400 rather than the answer to the part before it.
+    router.route().handler(ctx -> {
+      io.vertx.core.http.HttpMethod m = ctx.request().method();
+      if (m == io.vertx.core.http.HttpMethod.PUT || m == io.vertx.core.http.HttpMethod.POST) {
+        ctx.next();
+      } else {
+        writeBody.handle(ctx);
+      }
+    });
     OpsRoutes.mount(router, metrics, readiness);
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
-    live.mount(router, body); // before the count routes: /v1/{id}/{counter}/stream is longer
+    router.get("/v1/stream").handler(streamGate);
+    router.get("/v1/:id/:counter/stream").handler(streamGate);
+    router.get("/v1/:id/:counter/top/stream").handler(streamGate);
+    live.mount(router); // before the count routes: /v1/{id}/{counter}/stream is longer
     sketches.mount(router); // /unique, /top, /top/stream
-    router.post("/v1/batch").handler(body).handler(guard(this::batch));
-    router.put("/v1/:id/:counter").handler(body).handler(guard(this::put));
+    router.post("/v1/batch").handler(batchBody).handler(guard(this::batch));
+    router.put("/v1/:id/:counter").handler(writeBody).handler(guard(this::put));
     router.get("/v1/:id/:counter").handler(guard(this::get));
     router.get("/v1/:id/:counter/regions").handler(guard(this::regions));
 
@@ -72,7 +91,9 @@ public final class EdgeRoutes {
     router.errorHandler(405, ctx -> ErrorReply.send(ctx, 405, "method_not_allowed",
         ctx.request().method() + " is not allowed on " + ctx.request().path()));
     router.errorHandler(413, ctx -> ErrorReply.send(ctx, 413, "body_too_large",
-        "request bodies are limited to " + config.maxBodyBytes() + " bytes"));
+        ctx.request().method() == io.vertx.core.http.HttpMethod.PUT
+            ? "a write's body is limited to " + limits.maxWriteBodyBytes() + " bytes"
+            : "request bodies are limited to " + limits.maxBodyBytes() + " bytes"));
     router.errorHandler(400, ctx -> ErrorReply.send(ctx, 400, "bad_request", "the request could not be read"));
     router.errorHandler(500, ctx -> {
       log.error("unexpected error on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());

@@ -6,45 +6,29 @@ import io.countctl.edge.http.BadRequest;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Live counts: SSE streams for clients, and the internal endpoints workers and the downtime
- * handler call ({@code /internal/*}: the shared secret in {@code X-Count-Secret}, or from loopback
- * only when no secret is configured).
+ * Live counts: SSE streams for clients. (What workers and the downtime handler call is on the
+ * internal port: {@link io.countctl.edge.http.InternalRoutes}.)
  */
 public final class LiveRoutes {
-  public static final String SECRET_HEADER = "X-Count-Secret";
-
   private final LiveHub hub;
-  private final String secret;
   private final int maxStreamCounters;
 
-  public LiveRoutes(LiveHub hub, String secret, int maxStreamCounters) {
+  public LiveRoutes(LiveHub hub, int maxStreamCounters) {
     this.hub = hub;
-    this.secret = secret;
     this.maxStreamCounters = maxStreamCounters;
   }
 
-  public void mount(Router router, BodyHandler body) {
+  public void mount(Router router) {
     router.get("/v1/stream").handler(ctx -> guard(ctx, () -> stream(ctx, parseList(ctx.queryParam("counters")))));
     router.get("/v1/:id/:counter/stream").handler(ctx -> guard(ctx, () -> stream(ctx, List.of(key(ctx.pathParam("id"), ctx.pathParam("counter"))))));
-    router.post("/internal/*").handler(this::authorize);
-    router.post("/internal/totals").handler(body).handler(ctx -> guard(ctx, () -> totals(ctx)));
-    router.post("/internal/resubscribe").handler(ctx -> {
-      hub.resubscribeAll();
-      ctx.response().setStatusCode(204).end();
-    });
   }
 
   private static void guard(RoutingContext ctx, Runnable r) {
@@ -52,25 +36,6 @@ public final class LiveRoutes {
       r.run();
     } catch (BadRequest e) {
       ErrorReply.send(ctx, e.status(), e.code(), e.getMessage());
-    }
-  }
-
-  private void authorize(RoutingContext ctx) {
-    boolean ok = secret.isEmpty()
-        ? isLoopback(ctx.request().remoteAddress().host())
-        : secret.equals(ctx.request().getHeader(SECRET_HEADER));
-    if (ok) {
-      ctx.next();
-    } else {
-      ErrorReply.send(ctx, 401, "unauthorized", "internal endpoint: send the shared secret in " + SECRET_HEADER);
-    }
-  }
-
-  private static boolean isLoopback(String host) {
-    try {
-      return InetAddress.getByName(host).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
     }
   }
 
@@ -131,24 +96,5 @@ public final class LiveRoutes {
     }
     hub.register(c);
     hub.sendCurrent(c);
-  }
-
-  /** {@code {"changes":[{"id":…,"counter":…,"p":…,"n":…,"t":…}, …]}} from a worker's fan-out. */
-  private void totals(RoutingContext ctx) {
-    JsonObject json;
-    try {
-      json = ctx.body().asJsonObject();
-    } catch (RuntimeException e) {
-      throw new BadRequest("malformed_json", "expected {\"changes\": [...]}");
-    }
-    if (json == null || !(json.getValue("changes") instanceof JsonArray changes)) {
-      throw new BadRequest("malformed_json", "expected {\"changes\": [...]}");
-    }
-    for (int i = 0; i < changes.size(); i++) {
-      JsonObject c = changes.getJsonObject(i);
-      CounterKey key = key(c.getString("id"), c.getString("counter"));
-      hub.publish(new CountEvent(key, c.getLong("p") - c.getLong("n"), c.getLong("t", 0L), c.getLong("v", 0L)));
-    }
-    ctx.response().setStatusCode(204).end();
   }
 }

@@ -6,6 +6,7 @@ import io.countctl.operator.reconcile.CounterPlan;
 import io.countctl.operator.reconcile.PlatformSettings;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -54,6 +55,11 @@ public abstract class ComponentDeployment extends PlatformDependent<Deployment> 
 
   /** Variables of this component on top of the shared ones. */
   protected List<EnvVar> ownEnv(CounterPlan plan) {
+    return List.of();
+  }
+
+  /** Container ports besides {@code http} (the edge's internal port). */
+  protected List<ContainerPort> ownPorts() {
     return List.of();
   }
 
@@ -116,6 +122,7 @@ public abstract class ComponentDeployment extends PlatformDependent<Deployment> 
         .addNewEnvFrom().withNewConfigMapRef(plan.configMapName(), false).endEnvFrom()
         .withEnv(env)
         .addNewPort().withName("http").withContainerPort(PlatformSettings.PORT).withProtocol("TCP").endPort()
+        .addAllToPorts(ownPorts())
         .withLivenessProbe(probe("/healthz", 10, 6))
         .withReadinessProbe(probe("/readyz", 5, 3))
         .withResources(plan.resourcesOf(component).orElseGet(ResourceRequirements::new))

@@ -3,6 +3,8 @@ package io.countctl.operator.dependent;
 import io.countctl.operator.reconcile.Component;
 import io.countctl.operator.reconcile.CounterPlan;
 import io.countctl.operator.reconcile.PlatformSettings;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.List;
 
@@ -14,10 +16,18 @@ public class EdgeDeploymentDependent extends ComponentDeployment {
 
   @Override
   protected List<EnvVar> ownEnv(CounterPlan plan) {
-    // Workers call each edge's webhook directly, by pod IP (Kubernetes expands $(POD_IP)).
+    // Workers and the downtime handler call each edge's internal port directly, by pod IP
+    // (Kubernetes expands $(POD_IP)); the edge Service does not carry that port.
     return List.of(
         fromPod("POD_IP", "status.podIP"),
         fromPod(PlatformSettings.EDGE_ID, "metadata.name"),
-        literal(PlatformSettings.ADVERTISED_URL, "http://$(POD_IP):" + PlatformSettings.PORT));
+        literal(PlatformSettings.INTERNAL_PORT, String.valueOf(PlatformSettings.EDGE_INTERNAL_PORT)),
+        literal(PlatformSettings.ADVERTISED_URL, "http://$(POD_IP):" + PlatformSettings.EDGE_INTERNAL_PORT));
+  }
+
+  @Override
+  protected List<ContainerPort> ownPorts() {
+    return List.of(new ContainerPortBuilder().withName("internal").withContainerPort(PlatformSettings.EDGE_INTERNAL_PORT)
+        .withProtocol("TCP").build());
   }
 }

@@ -24,6 +24,8 @@ public final class PlatformSettings {
   public static final String WORKER_ID = "COUNT_WORKER_ID";
   public static final String EDGE_ID = "COUNT_EDGE_ID";
   public static final String ADVERTISED_URL = "COUNT_ADVERTISED_URL";
+  /** The edge's port for {@code /internal/*} (workers' webhook, the downtime handler's resubscribe). */
+  public static final String INTERNAL_PORT = "COUNT_INTERNAL_PORT";
   /**
    * Per-counter sketch options, {@code likes,views:lgk=13:topk=10:windows=1h+all}; names not listed
    * take the defaults. Parsed by {@code io.countctl.core.sketch.SketchSettings}.
@@ -32,6 +34,12 @@ public final class PlatformSettings {
 
   /** The port every component serves HTTP (API, health, metrics) on inside its pod. */
   public static final int PORT = 8080;
+
+  /**
+   * The edge's internal port ({@code /internal/*}): a container port reached by pod IP, behind no
+   * Service, so the edge Service (what applications reach) never exposes it.
+   */
+  public static final int EDGE_INTERNAL_PORT = 8081;
 
   private PlatformSettings() {
   }

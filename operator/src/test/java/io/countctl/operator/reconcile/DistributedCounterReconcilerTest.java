@@ -139,7 +139,10 @@ class DistributedCounterReconcilerTest {
         downtime.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage());
     assertEquals("alpha-config", edgeC.getEnvFrom().getFirst().getConfigMapRef().getName());
     assertEquals("alpha-internal", env(edgeC).get("COUNT_INTERNAL_SECRET").getValueFrom().getSecretKeyRef().getName());
-    assertEquals("http://$(POD_IP):8080", env(edgeC).get("COUNT_ADVERTISED_URL").getValue());
+    assertEquals("http://$(POD_IP):8081", env(edgeC).get("COUNT_ADVERTISED_URL").getValue(), "workers call the internal port");
+    assertEquals("8081", env(edgeC).get("COUNT_INTERNAL_PORT").getValue());
+    assertEquals(List.of("http:8080", "internal:8081"),
+        edgeC.getPorts().stream().map(p -> p.getName() + ":" + p.getContainerPort()).toList());
     assertEquals("metadata.name", env(worker.getSpec().getTemplate().getSpec().getContainers().getFirst())
         .get("COUNT_WORKER_ID").getValueFrom().getFieldRef().getFieldPath());
     assertEquals("/healthz", edgeC.getLivenessProbe().getHttpGet().getPath());
@@ -152,6 +155,8 @@ class DistributedCounterReconcilerTest {
     assertEquals(Map.of("app.kubernetes.io/instance", "alpha", "app.kubernetes.io/component", "edge"),
         edgeService.getSpec().getSelector());
     assertEquals(8080, edgeService.getSpec().getPorts().getFirst().getPort());
+    assertEquals(List.of(8080), edgeService.getSpec().getPorts().stream().map(p -> p.getPort()).toList(),
+        "the edge Service carries the public port only, never the internal one");
 
     assertEquals("alpha", config.getData().get("COUNT_CLUSTER"));
     assertEquals("eu-west", config.getData().get("COUNT_REGION"));

@@ -13,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Calls a frontend's webhook ({@code POST <frontend>/internal/totals}) with many counters' new
- * values in one request.
+ * values in one request. {@code <frontend>} is the URL the edge advertised: its internal port, which
+ * refuses every call without the shared secret.
  */
 final class WebhookCaller {
   static final String SECRET_HEADER = "X-Count-Secret";
@@ -24,6 +25,10 @@ final class WebhookCaller {
 
   WebhookCaller(String secret) {
     this.secret = secret;
+    if (secret.isEmpty()) {
+      org.slf4j.LoggerFactory.getLogger(WebhookCaller.class).warn(
+          "COUNT_INTERNAL_SECRET is not set: edges refuse live pushes without it (401)");
+    }
   }
 
   /** Completes with true when the frontend took the changes. */
