@@ -9,7 +9,7 @@ import java.util.Set;
  *     request is refused, nothing was taken), or -1
  * @param again indexes of the writes whose key was already bound to this same write: a retry, whose
  *     first attempt may already be counted or on its way (the worker counts the token once)
- * @param checked false when the store was not asked or did not answer: then any keyed write may be
+ * @param checked false when the store did not answer (in time): then any keyed write may be
  *     such a retry
  */
 public record KeyReservation(int conflict, Set<Integer> again, boolean checked) {
