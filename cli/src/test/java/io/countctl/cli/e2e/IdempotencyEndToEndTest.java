@@ -126,6 +126,40 @@ class IdempotencyEndToEndTest {
         .PUT(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  static long countOn(EdgeNode edge, String id) throws Exception {
+    HttpResponse<String> r = send(edge, HttpRequest.newBuilder(uri(edge, "/v1/" + id + "/likes")).GET());
+    assertEquals(200, r.statusCode(), r.body());
+    return new JsonObject(r.body()).getLong("count");
+  }
+
+  /**
+   * A client's immediate retry on the same edge: the worker counts the token once, and the edge's
+   * read view must not add it twice meanwhile (its floor would keep such an overcount).
+   */
+  @Test
+  void aRetryOnTheSameEdgeIsNeverReadTwice() throws Exception {
+    EdgeNode e0 = edges.get(0);
+    String body = "{\"action\":\"increment\",\"by\":2}";
+    assertEquals(200, put(e0, "/v1/retry-1/likes", "order-7", body).statusCode());
+    assertEquals(200, put(e0, "/v1/retry-1/likes", "order-7", body).statusCode());
+    long[] highest = {0};
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    long settledSince = 0;
+    while (System.nanoTime() < deadline) { // read on the writing edge until the store has settled a while
+      highest[0] = Math.max(highest[0], countOn(e0, "retry-1"));
+      if (storedCount("retry-1") == 2) {
+        settledSince = settledSince == 0 ? System.nanoTime() : settledSince;
+        if (System.nanoTime() - settledSince > Duration.ofSeconds(1).toNanos()) {
+          break;
+        }
+      }
+    }
+    assertTrue(settledSince != 0, "the write was stored");
+    assertTrue(highest[0] <= 2, "a read on the writing edge counted the retry too: " + highest[0]);
+    assertEquals(2, countOn(e0, "retry-1"), "the writing edge answers the exact count");
+    assertEquals(2, storedCount("retry-1"));
+  }
+
   /** #15 item 2: keys are per counter, and a key reused for another write is refused, not silently dropped. */
   @Test
   void aKeyIsPerCounterAndReusingItForAnotherWriteIsRefusedWith422() throws Exception {

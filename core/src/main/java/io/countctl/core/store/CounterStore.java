@@ -151,12 +151,12 @@ public final class CounterStore implements AutoCloseable {
    * {@code reserve-keys.lua}): each key, scoped to its counter, is bound to its write's
    * fingerprint for the TTL.
    *
-   * @return -1 when every key is free or already this write's, else the index of the first write
-   *     whose key was taken for another write of its counter (then nothing is taken)
+   * @return the index of the first write whose key was taken for another write of its counter
+   *     (then nothing is taken), else -1 and which writes' keys were already bound to them (retries)
    */
-  public int reserveKeys(List<KeyedDelta> writes) {
+  public KeyReservation reserveKeys(List<KeyedDelta> writes) {
     if (writes.isEmpty()) {
-      return -1;
+      return new KeyReservation(-1, java.util.Set.of(), true);
     }
     List<String> args = new ArrayList<>(2 + 2 * writes.size());
     args.add(keys.idempotencyKeyPrefix());
@@ -165,8 +165,13 @@ public final class CounterStore implements AutoCloseable {
       args.add(w.scope());
       args.add(w.fingerprint());
     }
-    long first = (Long) call(j -> j.eval(RESERVE_SCRIPT, List.of(), args));
-    return (int) first - 1;
+    @SuppressWarnings("unchecked")
+    List<Long> reply = (List<Long>) call(j -> j.eval(RESERVE_SCRIPT, List.of(), args));
+    java.util.Set<Integer> again = new java.util.HashSet<>();
+    for (Long n : reply.subList(1, reply.size())) {
+      again.add(n.intValue() - 1);
+    }
+    return new KeyReservation(reply.getFirst().intValue() - 1, again, true);
   }
 
   /** Applies a worker's commit atomically; see {@code apply-partition.lua}. */

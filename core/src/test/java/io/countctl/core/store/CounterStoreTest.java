@@ -13,6 +13,7 @@ import io.countctl.testkit.RedisTestServer;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -113,17 +114,30 @@ class CounterStoreTest {
   void aKeyIsBoundToItsWriteAndAReusedOneRefusesTheWholeRequest() {
     CounterKey other = new CounterKey("post-2", "likes");
     KeyedDelta first = new KeyedDelta("k-1", LIKES, new PnCounter(1, 0));
-    assertEquals(-1, store.reserveKeys(List.of(first)));
-    assertEquals(-1, store.reserveKeys(List.of(first)), "the same write again (a retry) is fine");
-    assertEquals(-1, store.reserveKeys(List.of(new KeyedDelta("k-1", other, new PnCounter(0, 4)))), "another counter, another key");
+    assertEquals(new KeyReservation(-1, Set.of(), true), store.reserveKeys(List.of(first)), "free: a first use");
+    assertEquals(new KeyReservation(-1, Set.of(0), true), store.reserveKeys(List.of(first)),
+        "the same write again is fine, and told to be a retry (the edge's view leaves it out)");
+    assertEquals(new KeyReservation(-1, Set.of(), true), store.reserveKeys(List.of(new KeyedDelta("k-1", other, new PnCounter(0, 4)))),
+        "another counter, another key");
     KeyedDelta fresh = new KeyedDelta("k-2", LIKES, new PnCounter(1, 0));
-    assertEquals(1, store.reserveKeys(List.of(fresh, new KeyedDelta("k-1", LIKES, new PnCounter(2, 0)))));
-    assertEquals(-1, store.reserveKeys(List.of(fresh)), "nothing of the refused request was taken: k-2 is still free");
-    assertEquals(0, store.reserveKeys(List.of(new KeyedDelta("k-1", LIKES, new PnCounter(1, 0), "u", null))),
+    assertEquals(1, store.reserveKeys(List.of(fresh, new KeyedDelta("k-1", LIKES, new PnCounter(2, 0)))).conflict());
+    assertEquals(new KeyReservation(-1, Set.of(), true), store.reserveKeys(List.of(fresh)),
+        "nothing of the refused request was taken: k-2 is still free");
+    assertEquals(0, store.reserveKeys(List.of(new KeyedDelta("k-1", LIKES, new PnCounter(1, 0), "u", null))).conflict(),
         "another user is another write");
     KeyedDelta twice = new KeyedDelta("k-3", LIKES, new PnCounter(1, 0));
-    assertEquals(1, store.reserveKeys(List.of(twice, new KeyedDelta("k-3", LIKES, new PnCounter(0, 1)))),
+    assertEquals(1, store.reserveKeys(List.of(twice, new KeyedDelta("k-3", LIKES, new PnCounter(0, 1)))).conflict(),
         "a key used twice within one request for different writes");
+    KeyedDelta k4 = new KeyedDelta("k-4", LIKES, new PnCounter(1, 0));
+    assertEquals(new KeyReservation(-1, Set.of(1, 2), true), store.reserveKeys(List.of(k4, k4, first)),
+        "the same write twice in one request: the second is the retry; k-1 is bound already");
+    // A key bound by the previous version of the script (the same hash, field 'f') is recognised.
+    KeyedDelta old = new KeyedDelta("k-old", LIKES, new PnCounter(1, 0));
+    try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis(redis.url())) {
+      j.hset("{t}:ik:" + old.scope(), "f", old.fingerprint());
+    }
+    assertEquals(new KeyReservation(-1, Set.of(0), true), store.reserveKeys(List.of(old)));
+    assertEquals(0, store.reserveKeys(List.of(new KeyedDelta("k-old", LIKES, new PnCounter(2, 0)))).conflict());
   }
 
   @Test

@@ -161,7 +161,7 @@ public final class DeltaFlusher implements AutoCloseable {
         batches.add(b);
         sizes.add(chunk.bytes());
       }
-      for (Chunk<List<KeyedDelta>> chunk : keyedChunks(drained.keyed())) {
+      for (Chunk<List<KeyedWrite>> chunk : keyedChunks(drained.keyed())) {
         FlushedBatch b = new FlushedBatch(Map.of(), chunk.entries());
         inFlight.add(b);
         batches.add(b);
@@ -307,12 +307,12 @@ public final class DeltaFlusher implements AutoCloseable {
     return out;
   }
 
-  private static List<Chunk<List<KeyedDelta>>> keyedChunks(List<KeyedDelta> keyed) {
-    List<Chunk<List<KeyedDelta>>> out = new ArrayList<>();
+  private static List<Chunk<List<KeyedWrite>>> keyedChunks(List<KeyedWrite> keyed) {
+    List<Chunk<List<KeyedWrite>>> out = new ArrayList<>();
     int from = 0;
     int bytes = RECORD_OVERHEAD;
     for (int i = 0; i < keyed.size(); i++) {
-      KeyedDelta k = keyed.get(i);
+      KeyedDelta k = keyed.get(i).delta();
       int size = 4 * (k.token().length() + k.key().id().length() + k.key().counter().length()
           + (k.user() == null ? 0 : k.user().length()) + (k.item() == null ? 0 : k.item().length())) + 32;
       if (i > from && (bytes + size > MAX_RECORD_BYTES || i - from >= MAX_KEYED_PER_RECORD)) {

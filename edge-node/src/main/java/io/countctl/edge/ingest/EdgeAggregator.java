@@ -62,15 +62,19 @@ public final class EdgeAggregator {
     }
   }
 
-  /** Adds a write that carries an idempotency key; it is flushed as it is, never summed. */
-  FlushGeneration addKeyed(KeyedDelta write) {
+  /**
+   * Adds a write that carries an idempotency key; it is flushed as it is, never summed.
+   *
+   * @param shown whether reads may add it before the store has it (not when it may be a retry)
+   */
+  FlushGeneration addKeyed(KeyedDelta write, boolean shown) {
     while (true) {
       FlushGeneration gen = current;
       if (!gen.enter()) {
         continue;
       }
       try {
-        gen.addKeyed(write);
+        gen.addKeyed(new KeyedWrite(write, shown));
         return gen;
       } finally {
         gen.exit();
@@ -83,9 +87,11 @@ public final class EdgeAggregator {
    * counter's pending delta, those already added are taken back (no drain can run meanwhile: it
    * waits for writers in the generation) and nothing of the batch stays.
    *
+   * @param shown which of the writes (by index) reads may add before the store has them; only
+   *     keyed ones are asked (see {@link #addKeyed})
    * @throws ArithmeticException naming nothing added, when a counter's pending delta would overflow
    */
-  FlushGeneration addAll(List<WriteRequest> writes) {
+  FlushGeneration addAll(List<WriteRequest> writes, java.util.function.IntPredicate shown) {
     while (true) {
       FlushGeneration gen = current;
       if (!gen.enter()) {
@@ -108,9 +114,10 @@ public final class EdgeAggregator {
           }
           throw e;
         }
-        for (WriteRequest w : writes) { // nothing below can fail
+        for (int i = 0; i < writes.size(); i++) { // nothing below can fail
+          WriteRequest w = writes.get(i);
           if (w.token() != null) {
-            gen.addKeyed(w.keyed());
+            gen.addKeyed(new KeyedWrite(w.keyed(), shown.test(i)));
           } else if (w.sketched()) {
             gen.addSketched(new SketchedWrite(w.key(), w.user(), w.item(), w.by()));
           }
@@ -180,6 +187,6 @@ public final class EdgeAggregator {
   }
 
   /** What one drain took, and the generation it answers for. */
-  record Drained(FlushGeneration generation, Map<CounterKey, PnCounter> deltas, List<KeyedDelta> keyed,
+  record Drained(FlushGeneration generation, Map<CounterKey, PnCounter> deltas, List<KeyedWrite> keyed,
       List<SketchedWrite> sketched) {}
 }

@@ -22,7 +22,7 @@ final class FlushGeneration {
   private final CompletableFuture<Void> answer = durable.copy();
   private final long startedNanos = System.nanoTime();
   /** Writes with an idempotency key: they travel one by one, never summed. */
-  private final java.util.concurrent.ConcurrentLinkedQueue<io.countctl.core.batch.KeyedDelta> keyed =
+  private final java.util.concurrent.ConcurrentLinkedQueue<KeyedWrite> keyed =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   /**
@@ -66,12 +66,12 @@ final class FlushGeneration {
     }
   }
 
-  void addKeyed(io.countctl.core.batch.KeyedDelta write) {
+  void addKeyed(KeyedWrite write) {
     keyed.add(write);
   }
 
   /** The generation's keyed writes; complete once {@link #awaitWriters} returned. */
-  java.util.List<io.countctl.core.batch.KeyedDelta> keyed() {
+  java.util.List<KeyedWrite> keyed() {
     return java.util.List.copyOf(keyed);
   }
 

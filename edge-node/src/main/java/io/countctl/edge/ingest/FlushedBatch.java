@@ -19,7 +19,7 @@ final class FlushedBatch {
    * (reads do not use it: sketches are read from Redis only).
    */
   final java.util.List<io.countctl.core.sketch.SketchDelta> sketches = new java.util.ArrayList<>();
-  /** What reads add per counter while the batch is not applied: both kinds together. */
+  /** What reads add per counter while the batch is not applied: both kinds, keyed retries left out. */
   final Map<CounterKey, PnCounter> view;
   /** Order in which batches entered {@link InFlightBatches} (set there, before it is visible). */
   private long number;
@@ -27,14 +27,16 @@ final class FlushedBatch {
   private volatile long offset = -1;
   private volatile long appliedSeenNanos;
 
-  FlushedBatch(Map<CounterKey, PnCounter> deltas, java.util.List<io.countctl.core.batch.KeyedDelta> keyed) {
+  FlushedBatch(Map<CounterKey, PnCounter> deltas, java.util.List<KeyedWrite> keyed) {
     this.deltas = deltas;
-    this.keyed = keyed;
+    this.keyed = keyed.stream().map(KeyedWrite::delta).toList();
     if (keyed.isEmpty()) {
       this.view = deltas;
     } else {
+      // Keyed writes that may be retries are sent but not shown: their first attempt may already
+      // be in the stored total or in another batch, and a read must not count a write twice.
       Map<CounterKey, PnCounter> v = new java.util.HashMap<>(deltas);
-      keyed.forEach(k -> v.merge(k.key(), k.change(), PnCounter::plus));
+      keyed.stream().filter(KeyedWrite::shown).forEach(k -> v.merge(k.delta().key(), k.delta().change(), PnCounter::plus));
       this.view = v;
     }
   }

@@ -2,6 +2,7 @@ package io.countctl.edge.ingest;
 
 import io.countctl.core.batch.KeyedDelta;
 import io.countctl.core.store.CounterStore;
+import io.countctl.core.store.KeyReservation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -22,14 +23,17 @@ import org.slf4j.LoggerFactory;
  * not answer within {@link #PATIENCE} the write is accepted unchecked (counted once all the same:
  * the worker decides that), so a store outage does not stop keyed writes; only the refusal of a
  * reused key is lost then ({@code count_edge_idempotency_unchecked_total}).
+ *
+ * <p>The answer also tells which writes' keys were already bound to the same write (retries): the
+ * edge sends them but leaves them out of its read view, whose first attempt may hold them already.
+ * An unchecked write is treated the same way (it may be a retry), so reads never count one twice.
  */
 public final class IdempotencyKeys {
   private static final Logger log = LoggerFactory.getLogger(IdempotencyKeys.class);
   /** How long a keyed write waits for the check at most. */
   public static final Duration PATIENCE = Duration.ofSeconds(1);
-  /** No check at all (tests of other parts; every key is free). */
+  /** No check at all (tests of other parts; every key is free, each write a first use). */
   public static final IdempotencyKeys UNCHECKED = new IdempotencyKeys(null, null, null);
-  private static final int UNKNOWN = -2;
 
   private final CounterStore store;
   private final Executor blocking;
@@ -44,25 +48,24 @@ public final class IdempotencyKeys {
   /**
    * Takes the writes' keys, all or nothing.
    *
-   * @return completes with -1 when the writes may be accepted, else with the index of the first
-   *     write whose key belongs to another write of its counter; never fails
+   * @return completes with what the store found ({@link KeyReservation#UNCHECKED} when it did not
+   *     answer in time); never fails
    */
-  CompletableFuture<Integer> reserve(List<KeyedDelta> writes) {
+  CompletableFuture<KeyReservation> reserve(List<KeyedDelta> writes) {
     if (store == null || writes.isEmpty()) {
-      return CompletableFuture.completedFuture(-1);
+      return CompletableFuture.completedFuture(new KeyReservation(-1, java.util.Set.of(), true));
     }
     return CompletableFuture.supplyAsync(() -> store.reserveKeys(writes), blocking)
-        .completeOnTimeout(UNKNOWN, PATIENCE.toMillis(), TimeUnit.MILLISECONDS)
+        .completeOnTimeout(KeyReservation.UNCHECKED, PATIENCE.toMillis(), TimeUnit.MILLISECONDS)
         .exceptionally(e -> {
           log.debug("idempotency keys not checked: {}", e.toString());
-          return UNKNOWN;
+          return KeyReservation.UNCHECKED;
         })
-        .thenApply(i -> {
-          if (i == UNKNOWN) {
+        .thenApply(r -> {
+          if (!r.checked()) {
             unchecked.increment(writes.size());
-            return -1;
           }
-          return i;
+          return r;
         });
   }
 }

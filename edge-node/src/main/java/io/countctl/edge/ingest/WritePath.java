@@ -45,13 +45,13 @@ public final class WritePath {
   public CompletableFuture<Void> write(WriteRequest w) {
     admission.check();
     if (w.token() == null) {
-      return settle(add(w));
+      return settle(add(w, true));
     }
-    return keys.reserve(List.of(w.keyed())).thenCompose(conflict -> {
-      if (conflict >= 0) {
+    return keys.reserve(List.of(w.keyed())).thenCompose(r -> {
+      if (r.refused()) {
         throw reused("");
       }
-      return settle(add(w));
+      return settle(add(w, r.firstUse(0)));
     });
   }
 
@@ -72,13 +72,19 @@ public final class WritePath {
       }
     }
     if (keyed.isEmpty()) {
-      return settle(addAll(writes));
+      return settle(addAll(writes, i -> true));
     }
-    return keys.reserve(keyed).thenCompose(conflict -> {
-      if (conflict >= 0) {
-        throw reused("writes[" + keyedAt.get(conflict) + "]: ");
+    return keys.reserve(keyed).thenCompose(r -> {
+      if (r.refused()) {
+        throw reused("writes[" + keyedAt.get(r.conflict()) + "]: ");
       }
-      return settle(addAll(writes));
+      java.util.Set<Integer> shown = new java.util.HashSet<>();
+      for (int j = 0; j < keyedAt.size(); j++) {
+        if (r.firstUse(j)) {
+          shown.add(keyedAt.get(j));
+        }
+      }
+      return settle(addAll(writes, shown::contains));
     });
   }
 
@@ -88,13 +94,13 @@ public final class WritePath {
         + " item); nothing was counted: use a new key for a new write, the same key only to retry the same write");
   }
 
-  private FlushGeneration addAll(List<WriteRequest> writes) {
+  private FlushGeneration addAll(List<WriteRequest> writes, java.util.function.IntPredicate shown) {
     if (writes.isEmpty()) {
       return null;
     }
     FlushGeneration gen;
     try {
-      gen = aggregator.addAll(writes);
+      gen = aggregator.addAll(writes, shown);
     } catch (ArithmeticException e) {
       throw new BadRequest(409, "overflow", "a counter of the batch would overflow a 64-bit count; nothing was added");
     }
@@ -104,14 +110,15 @@ public final class WritePath {
     return gen;
   }
 
-  private FlushGeneration add(WriteRequest w) {
+  /** @param shown for a keyed write: whether reads may add it before the store has it */
+  private FlushGeneration add(WriteRequest w, boolean shown) {
     FlushGeneration gen;
     try {
       // Writes without a token (the common case) cost a CAS; keyed ones travel on their own (the
       // worker folds their user/item only if the token is new); unkeyed ones with a user or item
       // also queue those for the flusher's sketches.
       if (w.token() != null) {
-        gen = aggregator.addKeyed(w.keyed());
+        gen = aggregator.addKeyed(w.keyed(), shown);
       } else if (w.sketched()) {
         gen = aggregator.addSketched(w.key(), w.by(), w.user(), w.item());
       } else {

@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
  * <p>Reads on one edge never go back ({@link #served}): per counter the edge keeps the highest
  * state it has answered (increments and decrements apart, as the PN-counter has them) and never
  * answers less of either. Every view is at most the truth (each batch is counted at most once,
- * see {@link InFlightBatches#notIn}), so neither is that maximum; it only covers the moments a
+ * see {@link InFlightBatches#notIn}, and a keyed retry not at all until stored), so neither is that maximum; it only covers the moments a
  * view is briefly short (a batch whose Kafka acknowledgement has not arrived, the store down).
  */
 public final class CountView {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.countctl.core.batch.KeyedDelta;
 import io.countctl.core.counter.PnCounter;
 import io.countctl.core.key.CounterKey;
 import io.countctl.core.store.StoredCounter;
@@ -96,5 +97,15 @@ class ReadViewTest {
     // Redis lost its data: a fresh read at a lower version starts the floor over.
     TotalsCache.Entry lost = snapshot(2, 1, Map.of());
     assertEquals(2, view.served(KEY, new TotalsCache.Read(lost, false)).get().count());
+  }
+
+  @Test
+  void aKeyedWriteThatMayBeARetryIsSentButNotShown() throws Exception {
+    KeyedDelta write = new KeyedDelta("order-7", KEY, new PnCounter(2, 0));
+    TotalsCache.Entry entry = snapshot(0, 1, Map.of());
+    FlushedBatch both = new FlushedBatch(Map.of(), List.of(new KeyedWrite(write, true), new KeyedWrite(write, false)));
+    inFlight.add(both); // the first attempt and its retry, flushed after the snapshot
+    assertEquals(List.of(write, write), both.keyed, "both go to Kafka: the worker counts the token once");
+    assertEquals(2, view.served(KEY, new TotalsCache.Read(entry, false)).get().count(), "2, not 4");
   }
 }
