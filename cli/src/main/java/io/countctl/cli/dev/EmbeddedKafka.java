@@ -53,6 +53,11 @@ public final class EmbeddedKafka implements AutoCloseable {
           Map.entry("transaction.state.log.replication.factor", "1"),
           Map.entry("transaction.state.log.min.isr", "1"),
           Map.entry("group.initial.rebalance.delay.ms", "0"),
+          // After a kill -9 the controller refuses the restarted broker (DUPLICATE_BROKER_REGISTRATION)
+          // until the old registration's session expires: 9 s by default, most of a restart. The
+          // broker and its controller share this process, so a short session is safe here.
+          Map.entry("broker.session.timeout.ms", "3000"),
+          Map.entry("broker.heartbeat.interval.ms", "500"),
           Map.entry("num.partitions", "4"),
           Map.entry("auto.create.topics.enable", "false")));
       Path config = dir.resolve("server.properties");
