@@ -1,6 +1,6 @@
 package io.countctl.edge;
 
-import io.countctl.core.config.AckMode;
+import io.countctl.api.config.AckMode;
 import io.countctl.core.config.ConfigException;
 import io.countctl.core.config.Settings;
 import io.countctl.core.sketch.SketchSettings;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.countctl.operator.api.DistributedCounter;
+import io.countctl.api.model.DistributedCounter;
 import io.countctl.operator.lease.LeaderElection;
 import io.countctl.operator.reconcile.ImageDefaults;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;

@@ -1,6 +1,6 @@
 package io.countctl.operator;
 
-import io.countctl.operator.api.DistributedCounter;
+import io.countctl.api.model.DistributedCounter;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;

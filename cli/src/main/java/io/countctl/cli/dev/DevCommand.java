@@ -1,6 +1,6 @@
 package io.countctl.cli.dev;
 
-import io.countctl.core.config.AckMode;
+import io.countctl.api.config.AckMode;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,6 +1,6 @@
 package io.countctl.cli.dev;
 
-import io.countctl.core.config.AckMode;
+import io.countctl.api.config.AckMode;
 import io.countctl.core.config.Settings;
 import io.countctl.downtime.DowntimeConfig;
 import io.countctl.downtime.DowntimeHandler;

@@ -1,8 +1,8 @@
 package io.countctl.cli.provision;
 
-import io.countctl.operator.api.ComponentStatus;
-import io.countctl.operator.api.DistributedCounter;
-import io.countctl.operator.api.DistributedCounterStatus;
+import io.countctl.api.model.ComponentStatus;
+import io.countctl.api.model.DistributedCounter;
+import io.countctl.api.model.DistributedCounterStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
 import java.time.Instant;

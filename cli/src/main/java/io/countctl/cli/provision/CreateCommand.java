@@ -1,14 +1,14 @@
 package io.countctl.cli.provision;
 
-import io.countctl.operator.api.AckMode;
-import io.countctl.operator.api.ComponentSpec;
-import io.countctl.operator.api.CounterOptions;
-import io.countctl.operator.api.CounterSpecs;
-import io.countctl.operator.api.DistributedCounter;
-import io.countctl.operator.api.DistributedCounterSpec;
-import io.countctl.operator.api.KafkaSpec;
-import io.countctl.operator.api.PeerSpec;
-import io.countctl.operator.api.RedisSpec;
+import io.countctl.api.config.AckMode;
+import io.countctl.api.model.ComponentSpec;
+import io.countctl.api.model.CounterOptions;
+import io.countctl.api.model.CounterSpecs;
+import io.countctl.api.model.DistributedCounter;
+import io.countctl.api.model.DistributedCounterSpec;
+import io.countctl.api.model.KafkaSpec;
+import io.countctl.api.model.PeerSpec;
+import io.countctl.api.model.RedisSpec;
 import io.countctl.operator.reconcile.SpecValidator;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -196,7 +196,7 @@ public final class CreateCommand implements Callable<Integer> {
       spec.getCounters().add(counterOptions(c));
     }
     if (imageTag != null) {
-      spec.setImage(spec.getImage() == null ? new io.countctl.operator.api.ImageSpec() : spec.getImage());
+      spec.setImage(spec.getImage() == null ? new io.countctl.api.model.ImageSpec() : spec.getImage());
       spec.getImage().setTag(imageTag);
     }
     return dc;

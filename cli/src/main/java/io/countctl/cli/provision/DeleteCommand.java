@@ -1,6 +1,6 @@
 package io.countctl.cli.provision;
 
-import io.countctl.operator.api.DistributedCounter;
+import io.countctl.api.model.DistributedCounter;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;

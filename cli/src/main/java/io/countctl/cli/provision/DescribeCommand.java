@@ -1,12 +1,12 @@
 package io.countctl.cli.provision;
 
-import io.countctl.operator.api.ComponentSpec;
-import io.countctl.operator.api.ComponentStatus;
-import io.countctl.operator.api.CounterOptions;
-import io.countctl.operator.api.CounterSpecs;
-import io.countctl.operator.api.DistributedCounter;
-import io.countctl.operator.api.DistributedCounterSpec;
-import io.countctl.operator.api.DistributedCounterStatus;
+import io.countctl.api.model.ComponentSpec;
+import io.countctl.api.model.ComponentStatus;
+import io.countctl.api.model.CounterOptions;
+import io.countctl.api.model.CounterSpecs;
+import io.countctl.api.model.DistributedCounter;
+import io.countctl.api.model.DistributedCounterSpec;
+import io.countctl.api.model.DistributedCounterStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintStream;

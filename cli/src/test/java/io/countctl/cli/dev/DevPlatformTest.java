@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.countctl.cli.CountCtl;
-import io.countctl.core.config.AckMode;
+import io.countctl.api.config.AckMode;
 import io.countctl.testkit.FreePorts;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;

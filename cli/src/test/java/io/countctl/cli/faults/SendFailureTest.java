@@ -4,7 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.countctl.core.config.AckMode;
+import io.countctl.api.config.AckMode;
 import io.countctl.core.config.Settings;
 import io.countctl.core.config.Topics;
 import io.countctl.core.kafka.TopicProvisioner;

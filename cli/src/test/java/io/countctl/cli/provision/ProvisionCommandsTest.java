@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.countctl.core.config.FreePort;
-import io.countctl.operator.api.ComponentStatus;
-import io.countctl.operator.api.DistributedCounter;
-import io.countctl.operator.api.DistributedCounterStatus;
+import io.countctl.api.model.ComponentStatus;
+import io.countctl.api.model.DistributedCounter;
+import io.countctl.api.model.DistributedCounterStatus;
 import io.countctl.operator.reconcile.SpecValidator;
 import io.countctl.testkit.k8s.KubernetesApiMock;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;

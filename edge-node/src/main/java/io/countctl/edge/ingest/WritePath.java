@@ -1,6 +1,6 @@
 package io.countctl.edge.ingest;
 
-import io.countctl.core.config.AckMode;
+import io.countctl.api.config.AckMode;
 import io.countctl.edge.http.BadRequest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

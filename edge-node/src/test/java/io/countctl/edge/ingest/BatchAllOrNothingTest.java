@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.countctl.core.config.AckMode;
+import io.countctl.api.config.AckMode;
 import io.countctl.core.counter.PnCounter;
 import io.countctl.core.key.CounterKey;
 import io.countctl.core.sketch.SketchSettings;

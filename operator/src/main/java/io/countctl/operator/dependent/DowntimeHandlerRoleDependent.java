@@ -1,6 +1,6 @@
 package io.countctl.operator.dependent;
 
-import io.countctl.operator.api.DistributedCounter;
+import io.countctl.api.model.DistributedCounter;
 import io.countctl.operator.reconcile.Component;
 import io.countctl.operator.reconcile.CounterPlan;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;

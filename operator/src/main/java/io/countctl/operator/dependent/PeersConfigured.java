@@ -1,6 +1,6 @@
 package io.countctl.operator.dependent;
 
-import io.countctl.operator.api.DistributedCounter;
+import io.countctl.api.model.DistributedCounter;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;

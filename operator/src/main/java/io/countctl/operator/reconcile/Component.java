@@ -1,7 +1,7 @@
 package io.countctl.operator.reconcile;
 
-import io.countctl.operator.api.ComponentSpec;
-import io.countctl.operator.api.DistributedCounterSpec;
+import io.countctl.api.model.ComponentSpec;
+import io.countctl.api.model.DistributedCounterSpec;
 import java.util.List;
 import java.util.function.Function;
 

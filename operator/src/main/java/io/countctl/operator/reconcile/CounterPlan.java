@@ -1,12 +1,12 @@
 package io.countctl.operator.reconcile;
 
-import io.countctl.operator.api.ComponentSpec;
-import io.countctl.operator.api.CounterOptions;
-import io.countctl.operator.api.CounterSpecs;
-import io.countctl.operator.api.DistributedCounter;
-import io.countctl.operator.api.DistributedCounterSpec;
-import io.countctl.operator.api.ImageSpec;
-import io.countctl.operator.api.SecretKeyRef;
+import io.countctl.api.model.ComponentSpec;
+import io.countctl.api.model.CounterOptions;
+import io.countctl.api.model.CounterSpecs;
+import io.countctl.api.model.DistributedCounter;
+import io.countctl.api.model.DistributedCounterSpec;
+import io.countctl.api.model.ImageSpec;
+import io.countctl.api.model.SecretKeyRef;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

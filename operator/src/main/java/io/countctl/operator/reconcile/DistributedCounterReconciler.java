@@ -1,8 +1,8 @@
 package io.countctl.operator.reconcile;
 
-import io.countctl.operator.api.ComponentStatus;
-import io.countctl.operator.api.DistributedCounter;
-import io.countctl.operator.api.DistributedCounterStatus;
+import io.countctl.api.model.ComponentStatus;
+import io.countctl.api.model.DistributedCounter;
+import io.countctl.api.model.DistributedCounterStatus;
 import io.countctl.operator.dependent.ConfigMapDependent;
 import io.countctl.operator.dependent.DowntimeHandlerDeploymentDependent;
 import io.countctl.operator.dependent.DowntimeHandlerRoleBindingDependent;
@@ -21,7 +21,7 @@ import io.countctl.operator.dependent.InternalSecretDependent;
 import io.countctl.operator.dependent.PeersConfigured;
 import io.countctl.operator.dependent.RegionMergeDeploymentDependent;
 import io.countctl.operator.dependent.RegionMergeServiceDependent;
-import io.countctl.operator.api.PeerStatus;
+import io.countctl.api.model.PeerStatus;
 import io.countctl.operator.dependent.WorkerDeploymentDependent;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;

@@ -1,11 +1,11 @@
 package io.countctl.operator.reconcile;
 
-import io.countctl.operator.api.ComponentSpec;
-import io.countctl.operator.api.CounterOptions;
-import io.countctl.operator.api.CounterSpecs;
-import io.countctl.operator.api.DistributedCounter;
-import io.countctl.operator.api.DistributedCounterSpec;
-import io.countctl.operator.api.PeerSpec;
+import io.countctl.api.model.ComponentSpec;
+import io.countctl.api.model.CounterOptions;
+import io.countctl.api.model.CounterSpecs;
+import io.countctl.api.model.DistributedCounter;
+import io.countctl.api.model.DistributedCounterSpec;
+import io.countctl.api.model.PeerSpec;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.countctl.operator.chart;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.countctl.operator.api.DistributedCounter;
+import io.countctl.api.model.DistributedCounter;
 import io.countctl.operator.dependent.DowntimeHandlerRoleDependent;
 import io.countctl.operator.lease.LeaderElection;
 import io.fabric8.kubernetes.api.model.Event;

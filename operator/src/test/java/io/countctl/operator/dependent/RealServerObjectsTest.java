@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.countctl.operator.api.DistributedCounter;
+import io.countctl.api.model.DistributedCounter;
 import io.countctl.operator.reconcile.CounterPlan;
 import io.countctl.operator.reconcile.ImageDefaults;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -184,7 +184,7 @@ class RealServerObjectsTest {
     assertEquals(desired.getData(), sent.getData());
 
     // Peers: added, then removed again.
-    dc.getSpec().setPeers(List.of(new io.countctl.operator.api.PeerSpec("us-east", "http://merge.us-east:8080")));
+    dc.getSpec().setPeers(List.of(new io.countctl.api.model.PeerSpec("us-east", "http://merge.us-east:8080")));
     ConfigMap withPeers = whatAnUpdateSends(sent, DesiredState.stamped(new ConfigMapDependent().desiredFor(plan(dc))));
     assertTrue(withPeers.getData().containsKey("COUNT_PEERS"));
     dc.getSpec().setPeers(List.of());

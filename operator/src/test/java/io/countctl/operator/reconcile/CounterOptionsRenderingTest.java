@@ -3,8 +3,8 @@ package io.countctl.operator.reconcile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.countctl.operator.api.CounterOptions;
-import io.countctl.operator.api.DistributedCounter;
+import io.countctl.api.model.CounterOptions;
+import io.countctl.api.model.DistributedCounter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

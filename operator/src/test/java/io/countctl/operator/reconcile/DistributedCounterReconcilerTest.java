@@ -10,9 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.countctl.operator.CountOperator;
 import io.countctl.operator.OperatorConfig;
-import io.countctl.operator.api.DistributedCounter;
-import io.countctl.operator.api.DistributedCounterStatus;
-import io.countctl.operator.api.PeerSpec;
+import io.countctl.api.model.DistributedCounter;
+import io.countctl.api.model.DistributedCounterStatus;
+import io.countctl.api.model.PeerSpec;
 import io.countctl.operator.dependent.ComponentDeployment;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -231,7 +231,7 @@ class DistributedCounterReconcilerTest {
     DistributedCounter eta = sample("eta");
     // With peers, so that the region merge's Deployment, Service and the peers' status are idle too.
     eta.getSpec().setPeers(List.of(new PeerSpec("us-east", "http://merge.us-east.example:8080")));
-    eta.getSpec().setPeerSecretRef(new io.countctl.operator.api.SecretKeyRef("count-peers", "secret"));
+    eta.getSpec().setPeerSecretRef(new io.countctl.api.model.SecretKeyRef("count-peers", "secret"));
     client.resource(eta).create();
     awaitDeployment("eta-edge");
     awaitDeployment("eta-worker");
@@ -425,8 +425,8 @@ class DistributedCounterReconcilerTest {
 
     // A shared peer secret and a LoadBalancer for the other regions to reach.
     edit("delta", dc -> {
-      dc.getSpec().setPeerSecretRef(new io.countctl.operator.api.SecretKeyRef("count-peers", "secret"));
-      var rm = new io.countctl.operator.api.RegionMergeSpec();
+      dc.getSpec().setPeerSecretRef(new io.countctl.api.model.SecretKeyRef("count-peers", "secret"));
+      var rm = new io.countctl.api.model.RegionMergeSpec();
       rm.setServiceType("LoadBalancer");
       dc.getSpec().setRegionMerge(rm);
       return dc;

@@ -3,9 +3,9 @@ package io.countctl.operator.reconcile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.countctl.operator.api.CounterOptions;
-import io.countctl.operator.api.DistributedCounter;
-import io.countctl.operator.api.PeerSpec;
+import io.countctl.api.model.CounterOptions;
+import io.countctl.api.model.DistributedCounter;
+import io.countctl.api.model.PeerSpec;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,13 +41,13 @@ class SpecValidatorTest {
         Arguments.of("spec.peers[0].region", (Consumer<DistributedCounter>) dc -> dc.getSpec().setPeers(List.of(new PeerSpec("eu-west", "http://x")))),
         Arguments.of("spec.peers[0].url", (Consumer<DistributedCounter>) dc -> dc.getSpec().setPeers(List.of(new PeerSpec("us", "ftp://x")))),
         Arguments.of("spec.regionMerge.serviceType", (Consumer<DistributedCounter>) dc -> {
-          dc.getSpec().setRegionMerge(new io.countctl.operator.api.RegionMergeSpec());
+          dc.getSpec().setRegionMerge(new io.countctl.api.model.RegionMergeSpec());
           dc.getSpec().getRegionMerge().setServiceType("ExternalName");
         }),
         Arguments.of("spec.peerSecretRef.name", (Consumer<DistributedCounter>) dc -> dc.getSpec().setPeerSecretRef(
-            new io.countctl.operator.api.SecretKeyRef("Count_Peers", "secret"))),
+            new io.countctl.api.model.SecretKeyRef("Count_Peers", "secret"))),
         Arguments.of("spec.peerSecretRef.key", (Consumer<DistributedCounter>) dc -> dc.getSpec().setPeerSecretRef(
-            new io.countctl.operator.api.SecretKeyRef("count-peers", null))),
+            new io.countctl.api.model.SecretKeyRef("count-peers", null))),
         Arguments.of("spec.counters[2].name", (Consumer<DistributedCounter>) dc -> dc.getSpec().getCounters().add(
             new CounterOptions("likes"))),
         Arguments.of("spec.counters[1].topK", (Consumer<DistributedCounter>) dc -> dc.getSpec().getCounters().get(1).setTopK(5000)),

@@ -1,4 +1,4 @@
-package io.countctl.operator.api;
+package io.countctl.api.model;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;

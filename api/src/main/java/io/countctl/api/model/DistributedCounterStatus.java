@@ -1,4 +1,4 @@
-package io.countctl.operator.api;
+package io.countctl.api.model;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;

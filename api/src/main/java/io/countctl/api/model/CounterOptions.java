@@ -1,4 +1,4 @@
-package io.countctl.operator.api;
+package io.countctl.api.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;

@@ -1,4 +1,4 @@
-package io.countctl.operator.api;
+package io.countctl.api.model;
 
 /** Desired and ready pods of one component. */
 public class ComponentStatus {

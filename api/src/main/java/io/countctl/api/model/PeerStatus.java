@@ -1,4 +1,4 @@
-package io.countctl.operator.api;
+package io.countctl.api.model;
 
 /**
  * A configured peer region as the operator knows it. Live per-peer lag, backlog and last contact are

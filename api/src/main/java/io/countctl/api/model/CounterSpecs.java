@@ -1,4 +1,4 @@
-package io.countctl.operator.api;
+package io.countctl.api.model;
 
 /** Patterns and bounds shared by the schema annotations and the reconciler's own checks. */
 public final class CounterSpecs {

@@ -1,9 +1,9 @@
-package io.countctl.operator;
+package io.countctl.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.countctl.operator.api.DistributedCounter;
+import io.countctl.api.model.DistributedCounter;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
@@ -21,7 +21,7 @@ class CrdUpToDateTest {
   void checkedInCrdMatchesTheModel() throws IOException {
     assertTrue(Files.exists(GENERATED), "the build did not generate " + GENERATED);
     assertEquals(Files.readString(GENERATED), Files.readString(CHECKED_IN),
-        "crds/" + FILE + " is stale: the model in io.countctl.operator.api changed. Run\n  cp operator/"
+        "crds/" + FILE + " is stale: the model in io.countctl.api.model changed. Run\n  cp api/"
             + GENERATED + " crds/\nand commit it.");
   }
 
@@ -61,7 +61,7 @@ class CrdUpToDateTest {
     assertEquals("array", windows.getType());
     assertEquals(5L, windows.getMaxItems());
     var pattern = java.util.regex.Pattern.compile(windows.getItems().getSchema().getPattern());
-    for (String w : io.countctl.operator.api.CounterSpecs.WINDOWS) {
+    for (String w : io.countctl.api.model.CounterSpecs.WINDOWS) {
       assertTrue(pattern.matcher(w).matches(), w);
     }
     for (String w : java.util.List.of("2h", "1d", "ALL", "1h+all", "")) {
