@@ -1,5 +1,6 @@
 package io.countctl.downtime;
 
+import io.countctl.api.config.Setting;
 import io.countctl.core.config.ConfigException;
 import io.countctl.core.config.Settings;
 import io.countctl.downtime.http.FrontendAllowList;
@@ -47,11 +48,11 @@ public record DowntimeConfig(
     String internalSecret,
     FrontendAllowList frontendAllowList) {
 
-  public static final String NAMESPACE = "COUNT_NAMESPACE";
-  public static final String POD_WATCH = "COUNT_POD_WATCH";
-  public static final String HEARTBEAT_TIMEOUT_MS = "COUNT_HEARTBEAT_TIMEOUT_MS";
-  public static final String INTERNAL_SECRET = "COUNT_INTERNAL_SECRET";
-  public static final String FRONTEND_ALLOW = "COUNT_FRONTEND_ALLOW";
+  public static final String NAMESPACE = Setting.NAMESPACE.key();
+  public static final String POD_WATCH = Setting.POD_WATCH.key();
+  public static final String HEARTBEAT_TIMEOUT_MS = Setting.HEARTBEAT_TIMEOUT_MS.key();
+  public static final String INTERNAL_SECRET = Setting.INTERNAL_SECRET.key();
+  public static final String FRONTEND_ALLOW = Setting.FRONTEND_ALLOW.key();
 
   /** Where Kubernetes mounts the pod's namespace. */
   static final Path SERVICE_ACCOUNT_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");

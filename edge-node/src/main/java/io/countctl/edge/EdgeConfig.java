@@ -1,6 +1,7 @@
 package io.countctl.edge;
 
 import io.countctl.api.config.AckMode;
+import io.countctl.api.config.Setting;
 import io.countctl.core.config.ConfigException;
 import io.countctl.core.config.Settings;
 import io.countctl.core.sketch.SketchSettings;
@@ -117,55 +118,56 @@ public record EdgeConfig(
   }
 
   public static EdgeConfig from(Settings s) {
-    AckMode mode = s.choice(Settings.ACK_MODE, AckMode.DURABLE);
-    int port = s.integer(Settings.HTTP_PORT, 8080, 0, 65535);
-    long heartbeatMs = s.number("COUNT_SSE_HEARTBEAT_MS", 15_000, 100, 600_000);
-    Duration idle = s.millis("COUNT_IDLE_TIMEOUT_MS", 60_000, 1_000, 3_600_000);
+    AckMode mode = s.choice(Setting.ACK_MODE, AckMode.DURABLE);
+    int port = s.integer(Setting.HTTP_PORT, 8080, 0, 65535);
+    long heartbeatMs = s.number(Setting.SSE_HEARTBEAT_MS, 15_000, 100, 600_000);
+    Duration idle = s.millis(Setting.IDLE_TIMEOUT_MS, 60_000, 1_000, 3_600_000);
     if (idle.toMillis() <= heartbeatMs) {
-      throw new ConfigException("COUNT_IDLE_TIMEOUT_MS (" + idle.toMillis() + ") must be above COUNT_SSE_HEARTBEAT_MS ("
+      throw new ConfigException(Setting.IDLE_TIMEOUT_MS.key() + " (" + idle.toMillis() + ") must be above "
+          + Setting.SSE_HEARTBEAT_MS.key() + " ("
           + heartbeatMs + "), or idle SSE streams would be closed between heartbeats");
     }
     HttpLimits limits = new HttpLimits(
-        s.integer("COUNT_MAX_WRITE_BODY_BYTES", 4096, 256, 1 << 20),
-        s.integer("COUNT_MAX_BODY_BYTES", 1 << 20, 1024, 64 << 20),
-        s.integer("COUNT_MAX_HEADER_BYTES", 8192, 1024, 1 << 20),
-        s.integer("COUNT_MAX_URL_BYTES", 4096, 256, 1 << 20),
+        s.integer(Setting.MAX_WRITE_BODY_BYTES, 4096, 256, 1 << 20),
+        s.integer(Setting.MAX_BODY_BYTES, 1 << 20, 1024, 64 << 20),
+        s.integer(Setting.MAX_HEADER_BYTES, 8192, 1024, 1 << 20),
+        s.integer(Setting.MAX_URL_BYTES, 4096, 256, 1 << 20),
         idle,
-        s.millis("COUNT_REQUEST_READ_TIMEOUT_MS", 10_000, 100, 600_000),
-        s.integer("COUNT_MAX_CONNECTIONS", 20_000, 1, 10_000_000),
-        s.integer("COUNT_SSE_MAX_STREAMS", 15_000, 1, 10_000_000),
-        s.integer("COUNT_SSE_MAX_OPENS_PER_MINUTE", 60, 1, 1_000_000));
+        s.millis(Setting.REQUEST_READ_TIMEOUT_MS, 10_000, 100, 600_000),
+        s.integer(Setting.MAX_CONNECTIONS, 20_000, 1, 10_000_000),
+        s.integer(Setting.SSE_MAX_STREAMS, 15_000, 1, 10_000_000),
+        s.integer(Setting.SSE_MAX_OPENS_PER_MINUTE, 60, 1, 1_000_000));
     return new EdgeConfig(
         s.cluster(),
-        s.string(Settings.REGION, "local"),
-        s.required(Settings.KAFKA_BOOTSTRAP),
+        s.string(Setting.REGION, "local"),
+        s.required(Setting.KAFKA_BOOTSTRAP),
         s.redisUrl(),
         port,
-        s.integer("COUNT_INTERNAL_PORT", 0, 0, 65535),
+        s.integer(Setting.INTERNAL_PORT, 0, 0, 65535),
         mode,
-        s.millis(Settings.FLUSH_MS, mode.defaultFlushMs(), 1, 60_000),
-        s.string("COUNT_EDGE_ID", hostName() + "-" + port + "-" + ProcessHandle.current().pid()),
-        s.integer("COUNT_PARTITIONS", 8, 1, 10_000),
-        (short) s.integer("COUNT_REPLICATION", 1, 1, 10),
+        s.millis(Setting.FLUSH_MS, mode.defaultFlushMs(), 1, 60_000),
+        s.string(Setting.EDGE_ID, hostName() + "-" + port + "-" + ProcessHandle.current().pid()),
+        s.integer(Setting.PARTITIONS, 8, 1, 10_000),
+        (short) s.integer(Setting.REPLICATION, 1, 1, 10),
         limits,
-        s.integer("COUNT_MAX_BATCH_WRITES", 10_000, 1, 1_000_000),
-        s.integer("COUNT_MAX_PENDING_COUNTERS", 1_000_000, 1, 100_000_000),
-        s.millis("COUNT_MAX_KAFKA_STALL_MS", 5_000, 100, 600_000),
-        s.millis("COUNT_WRITE_TIMEOUT_MS", 10_000, 100, 600_000),
-        s.millis("COUNT_READ_CACHE_MS", 250, 1, 60_000),
-        s.integer("COUNT_READ_CACHE_ENTRIES", 100_000, 1, 100_000_000),
-        s.integer("COUNT_EVENT_LOOPS", 2 * Runtime.getRuntime().availableProcessors(), 1, 256),
-        s.string("COUNT_ADVERTISED_URL", ""),
-        s.string("COUNT_INTERNAL_SECRET", ""),
-        s.number("COUNT_SSE_COALESCE_MS", 25, 1, 10_000),
+        s.integer(Setting.MAX_BATCH_WRITES, 10_000, 1, 1_000_000),
+        s.integer(Setting.MAX_PENDING_COUNTERS, 1_000_000, 1, 100_000_000),
+        s.millis(Setting.MAX_KAFKA_STALL_MS, 5_000, 100, 600_000),
+        s.millis(Setting.WRITE_TIMEOUT_MS, 10_000, 100, 600_000),
+        s.millis(Setting.READ_CACHE_MS, 250, 1, 60_000),
+        s.integer(Setting.READ_CACHE_ENTRIES, 100_000, 1, 100_000_000),
+        s.integer(Setting.EVENT_LOOPS, 2 * Runtime.getRuntime().availableProcessors(), 1, 256),
+        s.string(Setting.ADVERTISED_URL, ""),
+        s.string(Setting.INTERNAL_SECRET, ""),
+        s.number(Setting.SSE_COALESCE_MS, 25, 1, 10_000),
         heartbeatMs,
-        s.number("COUNT_SSE_LEASE_MS", 5_000, 100, 600_000),
-        s.integer("COUNT_SSE_MAX_COUNTERS", 100, 1, 10_000),
-        SketchSettings.parse(s.string(SketchSettings.SETTING, "")),
-        s.number("COUNT_TOP_REFRESH_MS", 500, 10, 60_000),
-        s.integer("COUNT_TOP_MAX_STREAMS", 10_000, 1, 1_000_000),
+        s.number(Setting.SSE_LEASE_MS, 5_000, 100, 600_000),
+        s.integer(Setting.SSE_MAX_COUNTERS, 100, 1, 10_000),
+        SketchSettings.parse(s.string(Setting.COUNTER_OPTIONS, "")),
+        s.number(Setting.TOP_REFRESH_MS, 500, 10, 60_000),
+        s.integer(Setting.TOP_MAX_STREAMS, 10_000, 1, 1_000_000),
         s.httpHost(),
-        s.millis("COUNT_STORE_TIMEOUT_MS", 1_000, 10, 60_000));
+        s.millis(Setting.STORE_TIMEOUT_MS, 1_000, 10, 60_000));
   }
 
   private static String hostName() {

@@ -1,5 +1,6 @@
 package io.countctl.operator;
 
+import io.countctl.api.config.Setting;
 import io.countctl.operator.reconcile.ImageDefaults;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,7 +44,7 @@ public record OperatorConfig(
   public OperatorConfig {
     namespaces = Set.copyOf(namespaces);
     if (httpPort < 0 || httpPort > 65535) {
-      throw new IllegalArgumentException("COUNT_HTTP_PORT must be between 0 and 65535, got " + httpPort);
+      throw new IllegalArgumentException(Setting.HTTP_PORT.key() + " must be between 0 and 65535, got " + httpPort);
     }
   }
 
@@ -54,20 +55,20 @@ public record OperatorConfig(
 
   public static OperatorConfig from(Map<String, String> env) {
     boolean inCluster = !get(env, "KUBERNETES_SERVICE_HOST", "").isBlank();
-    Set<String> namespaces = Arrays.stream(get(env, "COUNT_WATCH_NAMESPACES", "").split(","))
+    Set<String> namespaces = Arrays.stream(get(env, Setting.WATCH_NAMESPACES.key(), "").split(","))
         .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
     return new OperatorConfig(
         namespaces,
-        bool(env, "COUNT_LEADER_ELECTION", inCluster),
-        get(env, "COUNT_LEASE_NAME", "count-operator"),
-        get(env, "COUNT_LEASE_NAMESPACE", ownNamespace()),
-        get(env, "COUNT_LEASE_IDENTITY", get(env, "HOSTNAME", java.util.UUID.randomUUID().toString())),
-        bool(env, "COUNT_EXIT_ON_LOST_LEASE", true),
-        integer(env, "COUNT_HTTP_PORT", 8080),
+        bool(env, Setting.LEADER_ELECTION.key(), inCluster),
+        get(env, Setting.LEASE_NAME.key(), "count-operator"),
+        get(env, Setting.LEASE_NAMESPACE.key(), ownNamespace()),
+        get(env, Setting.LEASE_IDENTITY.key(), get(env, "HOSTNAME", java.util.UUID.randomUUID().toString())),
+        bool(env, Setting.EXIT_ON_LOST_LEASE.key(), true),
+        integer(env, Setting.HTTP_PORT.key(), 8080),
         new ImageDefaults(
-            get(env, "COUNT_IMAGE_REGISTRY", ImageDefaults.BUILT_IN.registry()),
-            get(env, "COUNT_IMAGE_TAG", ImageDefaults.BUILT_IN.tag()),
-            get(env, "COUNT_IMAGE_PULL_POLICY", ImageDefaults.BUILT_IN.pullPolicy())));
+            get(env, Setting.IMAGE_REGISTRY.key(), ImageDefaults.BUILT_IN.registry()),
+            get(env, Setting.IMAGE_TAG.key(), ImageDefaults.BUILT_IN.tag()),
+            get(env, Setting.IMAGE_PULL_POLICY.key(), ImageDefaults.BUILT_IN.pullPolicy())));
   }
 
   private static String get(Map<String, String> env, String name, String fallback) {

@@ -12,7 +12,7 @@ public enum Role {
   /** Exchange of per-region state with peer regions ({@code worker.merge}). */
   REGION_MERGE("region-merge");
 
-  public static final String SETTING = "COUNT_ROLE";
+  public static final String SETTING = io.countctl.api.config.Setting.ROLE.key();
 
   private final String label;
 

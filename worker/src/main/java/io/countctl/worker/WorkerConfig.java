@@ -1,5 +1,6 @@
 package io.countctl.worker;
 
+import io.countctl.api.config.Setting;
 import io.countctl.core.config.ConfigException;
 import io.countctl.core.config.Settings;
 import java.net.URI;
@@ -62,22 +63,22 @@ public record WorkerConfig(
     }
     return new WorkerConfig(
         s.cluster(),
-        s.string(Settings.REGION, "local"),
-        s.required(Settings.KAFKA_BOOTSTRAP),
+        s.string(Setting.REGION, "local"),
+        s.required(Setting.KAFKA_BOOTSTRAP),
         s.redisUrl(),
-        s.integer(Settings.HTTP_PORT, 8080, 0, 65535),
-        s.string("COUNT_WORKER_ID", defaultId()),
-        s.integer("COUNT_PARTITIONS", 8, 1, 10_000),
-        (short) s.integer("COUNT_REPLICATION", 1, 1, 10),
-        s.integer("COUNT_MAX_POLL_RECORDS", 2_000, 1, 100_000),
-        Duration.ofSeconds(s.number("COUNT_IDEMPOTENCY_TTL_S", 86_400, 1, 30L * 86_400)),
-        s.get(Settings.DOWNTIME_URL).map(URI::create),
-        s.string("COUNT_INTERNAL_SECRET", ""),
-        Boolean.parseBoolean(s.string("COUNT_FANOUT", "true")),
-        io.countctl.core.sketch.SketchSettings.parse(s.string(io.countctl.core.sketch.SketchSettings.SETTING, "")),
+        s.integer(Setting.HTTP_PORT, 8080, 0, 65535),
+        s.string(Setting.WORKER_ID, defaultId()),
+        s.integer(Setting.PARTITIONS, 8, 1, 10_000),
+        (short) s.integer(Setting.REPLICATION, 1, 1, 10),
+        s.integer(Setting.MAX_POLL_RECORDS, 2_000, 1, 100_000),
+        Duration.ofSeconds(s.number(Setting.IDEMPOTENCY_TTL_S, 86_400, 1, 30L * 86_400)),
+        s.get(Setting.DOWNTIME_URL).map(URI::create),
+        s.string(Setting.INTERNAL_SECRET, ""),
+        Boolean.parseBoolean(s.string(Setting.FANOUT, "true")),
+        io.countctl.core.sketch.SketchSettings.parse(s.string(Setting.COUNTER_OPTIONS, "")),
         s.httpHost(),
-        Duration.ofHours(s.number("COUNT_MARK_RETENTION_H", 192, 1, 10L * 365 * 24)),
-        s.millis("COUNT_STORE_TIMEOUT_MS", 5_000, 10, 600_000));
+        Duration.ofHours(s.number(Setting.MARK_RETENTION_H, 192, 1, 10L * 365 * 24)),
+        s.millis(Setting.STORE_TIMEOUT_MS, 5_000, 10, 600_000));
   }
 
   private static String defaultId() {

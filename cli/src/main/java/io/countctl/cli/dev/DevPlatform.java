@@ -1,5 +1,6 @@
 package io.countctl.cli.dev;
 
+import io.countctl.api.config.Setting;
 import io.countctl.api.config.AckMode;
 import io.countctl.core.config.Settings;
 import io.countctl.downtime.DowntimeConfig;
@@ -72,14 +73,14 @@ final class DevPlatform implements AutoCloseable {
         Settings.REDIS_URL, redis.url().toString(),
         Settings.REGION, options.region(),
         Settings.HTTP_HOST, options.host(),
-        "COUNT_PARTITIONS", Integer.toString(options.partitions())));
+        Setting.PARTITIONS.key(), Integer.toString(options.partitions())));
     if (!options.peers().isBlank()) {
       // Before the workers: the change log is switched on first, so no commit goes unlogged.
       Map<String, String> own = new HashMap<>(Map.of(
-          "COUNT_MERGE_PORT", Integer.toString(options.mergePort()), Settings.PEERS, options.peers()));
-      String secret = System.getenv("COUNT_PEER_SECRET"); // else loopback peers only
+          Setting.MERGE_PORT.key(), Integer.toString(options.mergePort()), Settings.PEERS, options.peers()));
+      String secret = System.getenv(Setting.PEER_SECRET.key()); // else loopback peers only
       if (secret != null) {
-        own.put("COUNT_PEER_SECRET", secret);
+        own.put(Setting.PEER_SECRET.key(), secret);
       }
       step("region-merge", () -> merger = RegionMerger.start(RegionMergeConfig.from(settings(common, own))));
     }
@@ -87,12 +88,12 @@ final class DevPlatform implements AutoCloseable {
     // edge): one per run, never stored; the edge and the downtime handler refuse calls without it.
     String secret = newSecret();
     step("downtime handler", () -> downtime = DowntimeHandler.start(DowntimeConfig.from(settings(common, Map.of(
-        Settings.HTTP_PORT, "0", "COUNT_POD_WATCH", "false", DowntimeConfig.INTERNAL_SECRET, secret)))));
+        Settings.HTTP_PORT, "0", Setting.POD_WATCH.key(), "false", DowntimeConfig.INTERNAL_SECRET, secret)))));
     common.put(Settings.DOWNTIME_URL, "http://" + options.localHost() + ":" + downtime.port());
     for (int i = 0; i < options.workers(); i++) {
       String id = "dev-worker-" + i;
       step("worker " + i, () -> workers.add(Worker.start(WorkerConfig.from(settings(common, Map.of(
-          Settings.HTTP_PORT, "0", "COUNT_WORKER_ID", id, DowntimeConfig.INTERNAL_SECRET, secret))))));
+          Settings.HTTP_PORT, "0", Setting.WORKER_ID.key(), id, DowntimeConfig.INTERNAL_SECRET, secret))))));
     }
     // Workers and the downtime handler reach the edge's internal port, on the address it is bound to.
     int internalPort = io.countctl.core.config.FreePort.pick();
@@ -100,10 +101,10 @@ final class DevPlatform implements AutoCloseable {
         Settings.HTTP_PORT, Integer.toString(options.port()),
         Settings.ACK_MODE, options.ackMode().name().toLowerCase(),
         Settings.FLUSH_MS, Long.toString(options.flushMs()),
-        "COUNT_EDGE_ID", "dev-edge",
-        "COUNT_INTERNAL_PORT", Integer.toString(internalPort),
+        Setting.EDGE_ID.key(), "dev-edge",
+        Setting.INTERNAL_PORT.key(), Integer.toString(internalPort),
         DowntimeConfig.INTERNAL_SECRET, secret,
-        "COUNT_ADVERTISED_URL", "http://" + options.localHost() + ":" + internalPort)))));
+        Setting.ADVERTISED_URL.key(), "http://" + options.localHost() + ":" + internalPort)))));
     return this;
   }
 

@@ -1,5 +1,6 @@
 package io.countctl.core.config;
 
+import io.countctl.api.config.Setting;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
@@ -13,16 +14,18 @@ import java.util.Optional;
  * setting, when a value is bad.
  */
 public final class Settings {
-  public static final String CLUSTER = "COUNT_CLUSTER";
-  public static final String REGION = "COUNT_REGION";
-  public static final String KAFKA_BOOTSTRAP = "COUNT_KAFKA_BOOTSTRAP";
-  public static final String REDIS_URL = "COUNT_REDIS_URL";
-  public static final String HTTP_PORT = "COUNT_HTTP_PORT";
-  public static final String HTTP_HOST = "COUNT_HTTP_HOST";
-  public static final String FLUSH_MS = "COUNT_FLUSH_MS";
-  public static final String ACK_MODE = "COUNT_ACK_MODE";
-  public static final String DOWNTIME_URL = "COUNT_DOWNTIME_URL";
-  public static final String PEERS = "COUNT_PEERS";
+  // The names are defined in io.countctl.api.config.Setting; these aliases serve the many callers
+  // that build a component's settings as a map.
+  public static final String CLUSTER = Setting.CLUSTER.key();
+  public static final String REGION = Setting.REGION.key();
+  public static final String KAFKA_BOOTSTRAP = Setting.KAFKA_BOOTSTRAP.key();
+  public static final String REDIS_URL = Setting.REDIS_URL.key();
+  public static final String HTTP_PORT = Setting.HTTP_PORT.key();
+  public static final String HTTP_HOST = Setting.HTTP_HOST.key();
+  public static final String FLUSH_MS = Setting.FLUSH_MS.key();
+  public static final String ACK_MODE = Setting.ACK_MODE.key();
+  public static final String DOWNTIME_URL = Setting.DOWNTIME_URL.key();
+  public static final String PEERS = Setting.PEERS.key();
 
   private final Map<String, String> values;
 
@@ -120,6 +123,34 @@ public final class Settings {
     throw new ConfigException(name + " must be one of "
         + java.util.Arrays.toString(fallback.getDeclaringClass().getEnumConstants()).toLowerCase(Locale.ROOT)
         + ", got '" + v.get() + "'");
+  }
+
+  public Optional<String> get(Setting setting) {
+    return get(setting.key());
+  }
+
+  public String string(Setting setting, String fallback) {
+    return string(setting.key(), fallback);
+  }
+
+  public String required(Setting setting) {
+    return required(setting.key());
+  }
+
+  public int integer(Setting setting, int fallback, int min, int max) {
+    return integer(setting.key(), fallback, min, max);
+  }
+
+  public long number(Setting setting, long fallback, long min, long max) {
+    return number(setting.key(), fallback, min, max);
+  }
+
+  public Duration millis(Setting setting, long fallbackMs, long minMs, long maxMs) {
+    return millis(setting.key(), fallbackMs, minMs, maxMs);
+  }
+
+  public <E extends Enum<E>> E choice(Setting setting, E fallback) {
+    return choice(setting.key(), fallback);
   }
 
   /** {@code COUNT_REDIS_URL} (required), checked to be a {@code redis://} or {@code rediss://} URL. */

@@ -11,7 +11,7 @@ import java.util.Map;
  * set-up is needed to count uniques or rank items).
  */
 public record SketchSettings(Map<String, SketchOptions> perCounter) {
-  public static final String SETTING = "COUNT_COUNTER_OPTIONS";
+  public static final String SETTING = io.countctl.api.config.Setting.COUNTER_OPTIONS.key();
   public static final SketchSettings DEFAULTS = new SketchSettings(Map.of());
 
   public SketchSettings {

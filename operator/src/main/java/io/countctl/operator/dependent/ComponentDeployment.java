@@ -1,5 +1,6 @@
 package io.countctl.operator.dependent;
 
+import io.countctl.api.config.Setting;
 import io.countctl.api.model.DistributedCounter;
 import io.countctl.operator.reconcile.Component;
 import io.countctl.operator.reconcile.CounterPlan;
@@ -109,7 +110,7 @@ public abstract class ComponentDeployment extends PlatformDependent<Deployment> 
   private Container container(CounterPlan plan) {
     List<EnvVar> env = new ArrayList<>();
     env.add(new EnvVarBuilder()
-        .withName(PlatformSettings.INTERNAL_SECRET)
+        .withName(Setting.INTERNAL_SECRET.key())
         .withNewValueFrom()
         .withNewSecretKeyRef(InternalSecretDependent.KEY, plan.secretName(), false)
         .endValueFrom()

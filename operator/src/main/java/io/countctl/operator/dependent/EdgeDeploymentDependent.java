@@ -1,5 +1,6 @@
 package io.countctl.operator.dependent;
 
+import io.countctl.api.config.Setting;
 import io.countctl.operator.reconcile.Component;
 import io.countctl.operator.reconcile.CounterPlan;
 import io.countctl.operator.reconcile.PlatformSettings;
@@ -20,9 +21,9 @@ public class EdgeDeploymentDependent extends ComponentDeployment {
     // (Kubernetes expands $(POD_IP)); the edge Service does not carry that port.
     return List.of(
         fromPod("POD_IP", "status.podIP"),
-        fromPod(PlatformSettings.EDGE_ID, "metadata.name"),
-        literal(PlatformSettings.INTERNAL_PORT, String.valueOf(PlatformSettings.EDGE_INTERNAL_PORT)),
-        literal(PlatformSettings.ADVERTISED_URL, "http://$(POD_IP):" + PlatformSettings.EDGE_INTERNAL_PORT));
+        fromPod(Setting.EDGE_ID.key(), "metadata.name"),
+        literal(Setting.INTERNAL_PORT.key(), String.valueOf(PlatformSettings.EDGE_INTERNAL_PORT)),
+        literal(Setting.ADVERTISED_URL.key(), "http://$(POD_IP):" + PlatformSettings.EDGE_INTERNAL_PORT));
   }
 
   @Override

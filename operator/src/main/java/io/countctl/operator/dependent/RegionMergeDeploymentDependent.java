@@ -1,8 +1,8 @@
 package io.countctl.operator.dependent;
 
+import io.countctl.api.config.Setting;
 import io.countctl.operator.reconcile.Component;
 import io.countctl.operator.reconcile.CounterPlan;
-import io.countctl.operator.reconcile.PlatformSettings;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import java.util.ArrayList;
@@ -20,13 +20,12 @@ public class RegionMergeDeploymentDependent extends ComponentDeployment {
 
   @Override
   protected List<EnvVar> ownEnv(CounterPlan plan) {
-    List<EnvVar> env = new ArrayList<>(List.of(
-        literal(PlatformSettings.ROLE, "region-merge"),
-        fromPod(PlatformSettings.WORKER_ID, "metadata.name")));
+    // No COUNT_WORKER_ID: the region merge does not read it (it has no downtime handler to report to).
+    List<EnvVar> env = new ArrayList<>(List.of(literal(Setting.ROLE.key(), "region-merge")));
     if (plan.peerSecret() != null) {
       // Every region must present the same secret; the generated internal one differs per platform.
       // Not optional: a missing Secret keeps the pod from starting rather than merging unauthenticated.
-      env.add(new EnvVarBuilder().withName(PlatformSettings.PEER_SECRET)
+      env.add(new EnvVarBuilder().withName(Setting.PEER_SECRET.key())
           .withNewValueFrom()
           .withNewSecretKeyRef(plan.peerSecret().getKey(), plan.peerSecret().getName(), false)
           .endValueFrom()

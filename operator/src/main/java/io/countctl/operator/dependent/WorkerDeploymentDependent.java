@@ -1,8 +1,8 @@
 package io.countctl.operator.dependent;
 
+import io.countctl.api.config.Setting;
 import io.countctl.operator.reconcile.Component;
 import io.countctl.operator.reconcile.CounterPlan;
-import io.countctl.operator.reconcile.PlatformSettings;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.List;
 
@@ -15,6 +15,6 @@ public class WorkerDeploymentDependent extends ComponentDeployment {
   @Override
   protected List<EnvVar> ownEnv(CounterPlan plan) {
     // The downtime handler knows a worker by its pod name.
-    return List.of(fromPod(PlatformSettings.WORKER_ID, "metadata.name"));
+    return List.of(fromPod(Setting.WORKER_ID.key(), "metadata.name"));
   }
 }

@@ -1,5 +1,6 @@
 package io.countctl.operator.reconcile;
 
+import io.countctl.api.config.Setting;
 import io.countctl.api.model.ComponentSpec;
 import io.countctl.api.model.DistributedCounterSpec;
 import java.util.List;
@@ -7,36 +8,35 @@ import java.util.function.Function;
 
 /**
  * The parts of a platform the operator deploys: the label value, the image each runs and which of
- * the shared settings it reads (a change to those, and only those, rolls its pods).
+ * the shared settings it reads (a change to those, and only those, rolls its pods), as the api's
+ * {@link io.countctl.api.config.Component} of the same name says.
  */
 public enum Component {
-  EDGE("edge", "edge-node", 2, DistributedCounterSpec::getEdge,
-      List.of(PlatformSettings.CLUSTER, PlatformSettings.REGION, PlatformSettings.KAFKA_BOOTSTRAP,
-          PlatformSettings.REDIS_URL, PlatformSettings.PARTITIONS, PlatformSettings.REPLICATION,
-          PlatformSettings.ACK_MODE, PlatformSettings.FLUSH_MS, PlatformSettings.COUNTER_OPTIONS)),
-  WORKER("worker", "worker", 2, DistributedCounterSpec::getWorker,
-      List.of(PlatformSettings.CLUSTER, PlatformSettings.REGION, PlatformSettings.KAFKA_BOOTSTRAP,
-          PlatformSettings.REDIS_URL, PlatformSettings.PARTITIONS, PlatformSettings.REPLICATION,
-          PlatformSettings.DOWNTIME_URL, PlatformSettings.COUNTER_OPTIONS)),
+  EDGE("edge", "edge-node", 2, DistributedCounterSpec::getEdge, io.countctl.api.config.Component.EDGE),
+  WORKER("worker", "worker", 2, DistributedCounterSpec::getWorker, io.countctl.api.config.Component.WORKER),
   DOWNTIME_HANDLER("downtime-handler", "downtime-handler", 1, DistributedCounterSpec::getDowntimeHandler,
-      List.of(PlatformSettings.CLUSTER, PlatformSettings.REDIS_URL, PlatformSettings.POD_WATCH)),
+      io.countctl.api.config.Component.DOWNTIME_HANDLER),
   REGION_MERGE("region-merge", "worker", 1, DistributedCounterSpec::getRegionMerge,
-      List.of(PlatformSettings.CLUSTER, PlatformSettings.REGION, PlatformSettings.KAFKA_BOOTSTRAP,
-          PlatformSettings.REDIS_URL, PlatformSettings.PEERS, PlatformSettings.COUNTER_OPTIONS));
+      io.countctl.api.config.Component.REGION_MERGE);
 
   private final String label;
   private final String imageName;
   private final int defaultReplicas;
   private final Function<DistributedCounterSpec, ComponentSpec> spec;
+  private final io.countctl.api.config.Component reader;
   private final List<String> settingsRead;
 
   Component(String label, String imageName, int defaultReplicas,
-      Function<DistributedCounterSpec, ComponentSpec> spec, List<String> settingsRead) {
+      Function<DistributedCounterSpec, ComponentSpec> spec, io.countctl.api.config.Component reader) {
     this.label = label;
     this.imageName = imageName;
     this.defaultReplicas = defaultReplicas;
     this.spec = spec;
-    this.settingsRead = settingsRead;
+    this.reader = reader;
+    // COUNT_HTTP_PORT stays out of the hash: the operator always writes PlatformSettings.PORT, and
+    // hashing a value that never changes would only roll every pod once when the operator is upgraded.
+    this.settingsRead = Setting.allReadBy(reader).stream()
+        .filter(s -> s != Setting.HTTP_PORT).map(Setting::key).toList();
   }
 
   /** Value of {@code app.kubernetes.io/component} and suffix of the resource names. */
@@ -58,6 +58,12 @@ public enum Component {
     return spec.apply(s);
   }
 
+  /** The program this component runs, as the api's list of settings names it. */
+  public io.countctl.api.config.Component reader() {
+    return reader;
+  }
+
+  /** Names of every setting the component reads (only those in the ConfigMap are hashed). */
   public List<String> settingsRead() {
     return settingsRead;
   }

@@ -1,5 +1,6 @@
 package io.countctl.operator.reconcile;
 
+import io.countctl.api.config.Setting;
 import io.countctl.api.model.ComponentSpec;
 import io.countctl.api.model.CounterOptions;
 import io.countctl.api.model.CounterSpecs;
@@ -44,28 +45,28 @@ public record CounterPlan(
     String namespace = dc.getMetadata().getNamespace();
 
     Map<String, String> settings = new TreeMap<>();
-    settings.put(PlatformSettings.CLUSTER, name);
-    settings.put(PlatformSettings.REGION, orDefault(spec.getRegion(), "local"));
-    settings.put(PlatformSettings.KAFKA_BOOTSTRAP, spec.getKafka().getBootstrapServers());
-    settings.put(PlatformSettings.PARTITIONS, String.valueOf(orDefault(spec.getKafka().getPartitions(), 8)));
-    settings.put(PlatformSettings.REPLICATION, String.valueOf(orDefault(spec.getKafka().getReplicationFactor(), 3)));
-    settings.put(PlatformSettings.REDIS_URL, spec.getRedis().getUrl());
-    settings.put(PlatformSettings.HTTP_PORT, String.valueOf(PlatformSettings.PORT));
-    settings.put(PlatformSettings.ACK_MODE, spec.getAckMode() == null ? "durable" : spec.getAckMode().value());
+    settings.put(Setting.CLUSTER.key(), name);
+    settings.put(Setting.REGION.key(), orDefault(spec.getRegion(), "local"));
+    settings.put(Setting.KAFKA_BOOTSTRAP.key(), spec.getKafka().getBootstrapServers());
+    settings.put(Setting.PARTITIONS.key(), String.valueOf(orDefault(spec.getKafka().getPartitions(), 8)));
+    settings.put(Setting.REPLICATION.key(), String.valueOf(orDefault(spec.getKafka().getReplicationFactor(), 3)));
+    settings.put(Setting.REDIS_URL.key(), spec.getRedis().getUrl());
+    settings.put(Setting.HTTP_PORT.key(), String.valueOf(PlatformSettings.PORT));
+    settings.put(Setting.ACK_MODE.key(), spec.getAckMode() == null ? "durable" : spec.getAckMode().value());
     if (spec.getFlushIntervalMs() != null) {
-      settings.put(PlatformSettings.FLUSH_MS, String.valueOf(spec.getFlushIntervalMs()));
+      settings.put(Setting.FLUSH_MS.key(), String.valueOf(spec.getFlushIntervalMs()));
     }
-    settings.put(PlatformSettings.DOWNTIME_URL,
+    settings.put(Setting.DOWNTIME_URL.key(),
         "http://" + resourceName(name, Component.DOWNTIME_HANDLER) + ":" + PlatformSettings.PORT);
     // The downtime handler watches worker pods (its ServiceAccount may read pods in this namespace)
     // on top of the workers' heartbeats.
-    settings.put(PlatformSettings.POD_WATCH, "true");
+    settings.put(Setting.POD_WATCH.key(), "true");
     if (spec.getPeers() != null && !spec.getPeers().isEmpty()) {
-      settings.put(PlatformSettings.PEERS, spec.getPeers().stream()
+      settings.put(Setting.PEERS.key(), spec.getPeers().stream()
           .map(p -> p.getRegion() + "=" + p.getUrl()).collect(Collectors.joining(",")));
     }
     if (spec.getCounters() != null && !spec.getCounters().isEmpty()) {
-      settings.put(PlatformSettings.COUNTER_OPTIONS,
+      settings.put(Setting.COUNTER_OPTIONS.key(),
           spec.getCounters().stream().map(CounterPlan::counterOption).collect(Collectors.joining(",")));
     }
 
@@ -90,7 +91,7 @@ public record CounterPlan(
 
   /** Whether the region-merge role runs: only with peers to merge with. */
   public boolean mergesRegions() {
-    return settings.containsKey(PlatformSettings.PEERS);
+    return settings.containsKey(Setting.PEERS.key());
   }
 
   /** Address of the region-merge role inside the cluster, reported in the status while it runs. */

@@ -1,5 +1,6 @@
 package io.countctl.operator.reconcile;
 
+import io.countctl.api.config.Setting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -33,7 +34,7 @@ class CounterOptionsRenderingTest {
     b.getSpec().getCounters().get(1).setWindows(List.of("1m", "1h", "all"));
     CounterPlan pa = CounterPlan.of(a, ImageDefaults.BUILT_IN);
     CounterPlan pb = CounterPlan.of(b, ImageDefaults.BUILT_IN);
-    assertEquals("likes,views:lgk=14:topk=10:windows=1m+1h+all", pa.settings().get(PlatformSettings.COUNTER_OPTIONS));
+    assertEquals("likes,views:lgk=14:topk=10:windows=1m+1h+all", pa.settings().get(Setting.COUNTER_OPTIONS.key()));
     assertEquals(pa.settingsHash(Component.EDGE), pb.settingsHash(Component.EDGE));
     b.getSpec().getCounters().get(1).setWindows(List.of("1m", "all"));
     assertFalse(pa.settingsHash(Component.WORKER).equals(
@@ -44,6 +45,6 @@ class CounterOptionsRenderingTest {
   void noCountersNoSetting() {
     DistributedCounter dc = SpecValidatorTest.sample();
     dc.getSpec().setCounters(List.of());
-    assertFalse(CounterPlan.of(dc, ImageDefaults.BUILT_IN).settings().containsKey(PlatformSettings.COUNTER_OPTIONS));
+    assertFalse(CounterPlan.of(dc, ImageDefaults.BUILT_IN).settings().containsKey(Setting.COUNTER_OPTIONS.key()));
   }
 }

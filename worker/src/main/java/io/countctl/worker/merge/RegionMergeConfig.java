@@ -1,5 +1,6 @@
 package io.countctl.worker.merge;
 
+import io.countctl.api.config.Setting;
 import io.countctl.core.config.ConfigException;
 import io.countctl.core.config.Settings;
 import io.countctl.core.store.RegionEntry;
@@ -60,27 +61,27 @@ public record RegionMergeConfig(
   }
 
   public static RegionMergeConfig from(Settings s) {
-    String region = s.string(Settings.REGION, "local");
+    String region = s.string(Setting.REGION, "local");
     if (!RegionEntry.validRegion(region)) {
       throw new ConfigException(Settings.REGION + "=" + region + " is not a valid region name (lower-case letters, digits, '-')");
     }
-    int httpPort = s.integer(Settings.HTTP_PORT, 8080, 0, 65535);
+    int httpPort = s.integer(Setting.HTTP_PORT, 8080, 0, 65535);
     return new RegionMergeConfig(
         s.cluster(),
         region,
         s.redisUrl(),
-        s.get(Settings.KAFKA_BOOTSTRAP).filter(b -> !b.isBlank()),
-        s.integer("COUNT_PARTITIONS", 8, 1, 10_000),
-        (short) s.integer("COUNT_REPLICATION", 1, 1, 10),
-        s.integer("COUNT_MERGE_PORT", httpPort, 0, 65535),
-        peers(s.string(Settings.PEERS, ""), region),
-        s.string("COUNT_PEER_SECRET", s.string("COUNT_INTERNAL_SECRET", "")),
-        s.millis("COUNT_MERGE_INTERVAL_MS", 100, 1, 60_000),
-        s.millis("COUNT_MERGE_HEARTBEAT_MS", 1_000, 10, 600_000),
-        s.integer("COUNT_MERGE_BATCH", 1_000, 1, 100_000),
-        s.number("COUNT_MERGE_LOG_MAX", 1_000_000, 1, Long.MAX_VALUE),
-        s.integer("COUNT_MERGE_MAX_BODY_BYTES", 16 << 20, 1024, Integer.MAX_VALUE),
-        io.countctl.core.sketch.SketchSettings.parse(s.string(io.countctl.core.sketch.SketchSettings.SETTING, "")),
+        s.get(Setting.KAFKA_BOOTSTRAP).filter(b -> !b.isBlank()),
+        s.integer(Setting.PARTITIONS, 8, 1, 10_000),
+        (short) s.integer(Setting.REPLICATION, 1, 1, 10),
+        s.integer(Setting.MERGE_PORT, httpPort, 0, 65535),
+        peers(s.string(Setting.PEERS, ""), region),
+        s.string(Setting.PEER_SECRET, s.string(Setting.INTERNAL_SECRET, "")),
+        s.millis(Setting.MERGE_INTERVAL_MS, 100, 1, 60_000),
+        s.millis(Setting.MERGE_HEARTBEAT_MS, 1_000, 10, 600_000),
+        s.integer(Setting.MERGE_BATCH, 1_000, 1, 100_000),
+        s.number(Setting.MERGE_LOG_MAX, 1_000_000, 1, Long.MAX_VALUE),
+        s.integer(Setting.MERGE_MAX_BODY_BYTES, 16 << 20, 1024, Integer.MAX_VALUE),
+        io.countctl.core.sketch.SketchSettings.parse(s.string(Setting.COUNTER_OPTIONS, "")),
         s.httpHost());
   }
 
