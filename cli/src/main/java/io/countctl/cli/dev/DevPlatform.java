@@ -1,7 +1,7 @@
 package io.countctl.cli.dev;
 
-import io.countctl.api.config.Setting;
 import io.countctl.api.config.AckMode;
+import io.countctl.api.config.Setting;
 import io.countctl.core.config.Settings;
 import io.countctl.downtime.DowntimeConfig;
 import io.countctl.downtime.DowntimeHandler;

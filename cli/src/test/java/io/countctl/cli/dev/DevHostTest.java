@@ -3,8 +3,8 @@ package io.countctl.cli.dev;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import io.countctl.cli.CountCtl;
 import io.countctl.api.config.AckMode;
+import io.countctl.cli.CountCtl;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;

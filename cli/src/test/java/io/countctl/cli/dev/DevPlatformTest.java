@@ -4,8 +4,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.countctl.cli.CountCtl;
 import io.countctl.api.config.AckMode;
+import io.countctl.cli.CountCtl;
 import io.countctl.testkit.FreePorts;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;

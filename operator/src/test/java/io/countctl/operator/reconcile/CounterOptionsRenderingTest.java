@@ -1,9 +1,9 @@
 package io.countctl.operator.reconcile;
 
-import io.countctl.api.config.Setting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.countctl.api.config.Setting;
 import io.countctl.api.model.CounterOptions;
 import io.countctl.api.model.DistributedCounter;
 import java.util.List;
