@@ -14,20 +14,8 @@ import java.util.stream.Collectors;
 /**
  * Configuration of the operator, from its environment (the Helm chart sets it), parsed here only.
  *
- * <table>
- *   <tr><th>variable</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>COUNT_WATCH_NAMESPACES</td><td>all</td><td>comma-separated namespaces whose DistributedCounters are reconciled</td></tr>
- *   <tr><td>COUNT_LEADER_ELECTION</td><td>true in a cluster</td><td>take a Lease so only one replica reconciles</td></tr>
- *   <tr><td>COUNT_LEASE_NAME</td><td>count-operator</td><td>name of that Lease</td></tr>
- *   <tr><td>COUNT_LEASE_NAMESPACE</td><td>the pod's namespace</td><td>namespace of that Lease</td></tr>
- *   <tr><td>COUNT_LEASE_IDENTITY</td><td>$HOSTNAME (the pod name)</td><td>who holds the Lease</td></tr>
- *   <tr><td>COUNT_EXIT_ON_LOST_LEASE</td><td>true</td><td>exit when leadership is lost (the pod restarts and
- *       waits as a follower), so two replicas never reconcile at once</td></tr>
- *   <tr><td>COUNT_HTTP_PORT</td><td>8080</td><td>{@code /healthz}, {@code /readyz}, {@code /metrics}</td></tr>
- *   <tr><td>COUNT_IMAGE_REGISTRY</td><td>ghcr.io/countctl</td><td>default registry of component images</td></tr>
- *   <tr><td>COUNT_IMAGE_TAG</td><td>0.1.0</td><td>default tag of component images</td></tr>
- *   <tr><td>COUNT_IMAGE_PULL_POLICY</td><td>IfNotPresent</td><td>default pull policy</td></tr>
- * </table>
+ * <p>Every variable it reads, with its default and meaning, is listed in {@link Setting} (readers
+ * {@code OPERATOR}) and in docs/configuration.md, generated from there.
  */
 public record OperatorConfig(
     Set<String> namespaces,

@@ -16,27 +16,8 @@ import java.util.Set;
  * Everything the region-merge role ({@code COUNT_ROLE=region-merge}) is configured with, parsed in
  * {@link #from}.
  *
- * <table>
- *   <tr><th>setting</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>COUNT_CLUSTER</td><td>count</td><td>key prefix, as for the other components</td></tr>
- *   <tr><td>COUNT_REGION</td><td>local</td><td>this region; its entries travel under this name</td></tr>
- *   <tr><td>COUNT_REDIS_URL</td><td>required</td><td>this region's Redis</td></tr>
- *   <tr><td>COUNT_KAFKA_BOOTSTRAP</td><td>none</td><td>this region's Kafka: merged changes are published on
- *       {@code <cluster>.totals} so live streams show them; without it, streams show them only with the
- *       counter's next local change</td></tr>
- *   <tr><td>COUNT_PARTITIONS, COUNT_REPLICATION</td><td>8, 1</td><td>with Kafka: the topics are created like this when
- *       missing (as the worker does), so a first publish never leaves them to a broker's auto-creation</td></tr>
- *   <tr><td>COUNT_MERGE_PORT</td><td>COUNT_HTTP_PORT, else 8080</td><td>where peers send state; health and metrics too</td></tr>
- *   <tr><td>COUNT_HTTP_HOST</td><td>0.0.0.0</td><td>address that port binds ({@code countctl dev}: 127.0.0.1 unless {@code --host})</td></tr>
- *   <tr><td>COUNT_PEERS</td><td>none</td><td>{@code region=url,…}: the peers' region-merge endpoints</td></tr>
- *   <tr><td>COUNT_PEER_SECRET</td><td>COUNT_INTERNAL_SECRET</td><td>shared by all regions; sent and required in
- *       {@code X-Count-Secret}. Without one, only loopback peers are accepted</td></tr>
- *   <tr><td>COUNT_MERGE_INTERVAL_MS</td><td>100</td><td>how often an idle shipper looks for changes</td></tr>
- *   <tr><td>COUNT_MERGE_HEARTBEAT_MS</td><td>1000</td><td>an empty shipment at least this often (last-heard times)</td></tr>
- *   <tr><td>COUNT_MERGE_BATCH</td><td>1000</td><td>most changed counters per shipment</td></tr>
- *   <tr><td>COUNT_MERGE_LOG_MAX</td><td>1000000</td><td>change-log entries kept for a peer that is away; beyond,
- *       the peer catches up by a full scan</td></tr>
- * </table>
+ * <p>Every setting it reads, with its default and meaning, is listed in {@link Setting} (readers
+ * {@code REGION_MERGE}) and in docs/configuration.md, generated from there.
  */
 public record RegionMergeConfig(
     String cluster,
