@@ -1,14 +1,7 @@
 package io.countctl.cli.provision;
 
-import io.countctl.api.config.AckMode;
-import io.countctl.api.model.ComponentSpec;
-import io.countctl.api.model.CounterOptions;
-import io.countctl.api.model.CounterSpecs;
 import io.countctl.api.model.DistributedCounter;
 import io.countctl.api.model.DistributedCounterSpec;
-import io.countctl.api.model.KafkaSpec;
-import io.countctl.api.model.PeerSpec;
-import io.countctl.api.model.RedisSpec;
 import io.countctl.operator.reconcile.SpecValidator;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -17,7 +10,6 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,44 +33,14 @@ public final class CreateCommand implements Callable<Integer> {
   @Option(names = {"-f", "--filename"}, description = "Read the DistributedCounter from this YAML file; flags override it.")
   Path file;
 
-  @Option(names = "--kafka", description = "Kafka bootstrap servers, host:port[,host:port].")
-  String kafka;
+  // Options by what they set, each applied in build(); picocli lists them all together, sorted.
+  @Mixin StoreOptions store;
 
-  @Option(names = "--redis", description = "Redis URL, redis://host:6379.")
-  String redis;
+  @Mixin RegionOptions regions;
 
-  @Option(names = "--region", description = "Region name (default: local).")
-  String region;
+  @Mixin DeploymentOptions deployment;
 
-  @Option(names = "--peer", paramLabel = "REGION=URL", description = "A peer region's region-merge URL; repeatable.")
-  List<String> peers = new ArrayList<>();
-
-  @Option(names = "--edges", description = "Edge replicas (default 2).")
-  Integer edges;
-
-  @Option(names = "--workers", description = "Worker replicas (default 2).")
-  Integer workers;
-
-  @Option(names = "--partitions", description = "Partitions of topics created when missing (default 8).")
-  Integer partitions;
-
-  @Option(names = "--replication", description = "Replication factor of those topics (default 3).")
-  Integer replication;
-
-  @Option(names = "--flush-ms", description = "Edge flush interval in ms (default 5 durable, 1000 buffered).")
-  Integer flushMs;
-
-  @Option(names = "--ack-mode", description = "durable or buffered (default durable).")
-  String ackMode;
-
-  @Option(names = "--counter", paramLabel = "NAME[:lgk=L][:topk=K][:windows=W+W]",
-      description = {"Sketch options of one counter name; repeatable. Unique counts and top-K need none.",
-          "lgk: unique-count sketch size 10..16 (default 13); topk: largest k of /top, 0 = off, up to 1000"
-              + " (default 32); windows: of 1m, 10m, 1h, 24h, all (default all five)."})
-  List<String> counters = new ArrayList<>();
-
-  @Option(names = "--image-tag", description = "Tag of the component images (default: the operator's).")
-  String imageTag;
+  @Mixin WriteOptions writes;
 
   @Option(names = "--dry-run", description = "Print the resource and create nothing; needs no cluster.")
   boolean dryRun;
@@ -146,104 +108,11 @@ public final class CreateCommand implements Callable<Integer> {
     }
     DistributedCounterSpec spec = dc.getSpec() == null ? new DistributedCounterSpec() : dc.getSpec();
     dc.setSpec(spec);
-    if (kafka != null) {
-      spec.setKafka(spec.getKafka() == null ? new KafkaSpec() : spec.getKafka());
-      spec.getKafka().setBootstrapServers(kafka);
-    }
-    if (spec.getKafka() == null) {
-      throw new ProvisionException(2, "--kafka is required: the bootstrap servers of your Kafka, e.g. --kafka kafka:9092");
-    }
-    if (partitions != null) {
-      spec.getKafka().setPartitions(partitions);
-    }
-    if (replication != null) {
-      spec.getKafka().setReplicationFactor(replication);
-    }
-    if (redis != null) {
-      spec.setRedis(new RedisSpec());
-      spec.getRedis().setUrl(redis);
-    }
-    if (spec.getRedis() == null) {
-      throw new ProvisionException(2, "--redis is required: the URL of your Redis, e.g. --redis redis://redis:6379");
-    }
-    if (region != null) {
-      spec.setRegion(region);
-    }
-    for (String p : peers) {
-      int eq = p.indexOf('=');
-      if (eq <= 0) {
-        throw new ProvisionException(2, "--peer must be REGION=URL, got '" + p + "'");
-      }
-      spec.getPeers().add(new PeerSpec(p.substring(0, eq), p.substring(eq + 1)));
-    }
-    if (edges != null) {
-      spec.setEdge(replicas(spec.getEdge(), edges));
-    }
-    if (workers != null) {
-      spec.setWorker(replicas(spec.getWorker(), workers));
-    }
-    if (flushMs != null) {
-      spec.setFlushIntervalMs(flushMs);
-    }
-    if (ackMode != null) {
-      spec.setAckMode(switch (ackMode.toLowerCase(java.util.Locale.ROOT)) {
-        case "durable" -> AckMode.DURABLE;
-        case "buffered" -> AckMode.BUFFERED;
-        default -> throw new ProvisionException(2, "--ack-mode must be durable or buffered, got '" + ackMode + "'");
-      });
-    }
-    for (String c : counters) {
-      spec.getCounters().add(counterOptions(c));
-    }
-    if (imageTag != null) {
-      spec.setImage(spec.getImage() == null ? new io.countctl.api.model.ImageSpec() : spec.getImage());
-      spec.getImage().setTag(imageTag);
-    }
+    store.applyTo(spec);
+    regions.applyTo(spec);
+    deployment.applyTo(spec);
+    writes.applyTo(spec);
     return dc;
-  }
-
-  private static ComponentSpec replicas(ComponentSpec existing, int n) {
-    ComponentSpec c = existing == null ? new ComponentSpec() : existing;
-    c.setReplicas(n);
-    return c;
-  }
-
-  /** {@code NAME[:lgk=L][:topk=K][:windows=W+W]}; bounds are the validator's, which names the field. */
-  static CounterOptions counterOptions(String text) {
-    String[] parts = text.split(":", -1);
-    CounterOptions o = new CounterOptions(parts[0]);
-    java.util.Set<String> given = new java.util.HashSet<>();
-    for (int i = 1; i < parts.length; i++) {
-      String part = parts[i];
-      int eq = part.indexOf('=');
-      String key = eq < 0 ? part : part.substring(0, eq);
-      String value = eq < 0 ? null : part.substring(eq + 1);
-      if (key.equals("unique")) {
-        throw new ProvisionException(2, "--counter " + text + ": 'unique' is no longer an option: unique counts need no"
-            + " set-up (a write's \"user\" feeds them for every counter); lgk=L sets their sketch size");
-      }
-      if (!List.of("lgk", "topk", "windows").contains(key) || value == null || value.isEmpty()) {
-        throw new ProvisionException(2, "--counter " + text + ": unknown option '" + part
-            + "' (lgk=L, topk=K, windows=W+W with W of " + String.join(", ", CounterSpecs.WINDOWS) + ")");
-      }
-      if (!given.add(key)) {
-        throw new ProvisionException(2, "--counter " + text + ": " + key + " is given twice");
-      }
-      switch (key) {
-        case "lgk" -> o.setUniqueLgK(number(text, key, value));
-        case "topk" -> o.setTopK(number(text, key, value));
-        default -> o.setWindows(List.of(value.split("\\+", -1)));
-      }
-    }
-    return o;
-  }
-
-  private static int number(String text, String key, String value) {
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new ProvisionException(2, "--counter " + text + ": " + key + " needs a number, got '" + value + "'");
-    }
   }
 
   /**
