@@ -20,7 +20,7 @@ public final class CountCtl {
    */
   private static final List<Map.Entry<String, Class<?>>> SUBCOMMANDS = List.of(
       Map.entry("help", CommandLine.HelpCommand.class),
-      Map.entry("generate-completion", picocli.AutoComplete.GenerateCompletion.class),
+      Map.entry("generate-completion", CompletionCommand.class),
       Map.entry("dev", io.countctl.cli.dev.DevCommand.class),
       Map.entry("inc", io.countctl.cli.data.CountCommands.Inc.class),
       Map.entry("dec", io.countctl.cli.data.CountCommands.Dec.class),
@@ -32,7 +32,8 @@ public final class CountCtl {
       Map.entry("delete", io.countctl.cli.provision.DeleteCommand.class),
       Map.entry("bench", io.countctl.cli.bench.BenchCommand.class),
       Map.entry("bench-live", io.countctl.cli.bench.LiveBenchCommand.class),
-      Map.entry("watch", io.countctl.cli.live.WatchCommand.class));
+      Map.entry("watch", io.countctl.cli.live.WatchCommand.class),
+      Map.entry("__complete", io.countctl.cli.provision.CompleteCommand.class));
 
   /** Commands that need the whole tree: help and completion list every command. */
   private static final List<String> NEED_ALL = List.of("help", "generate-completion");

@@ -25,6 +25,12 @@ public final class ClusterOptions {
 
   /** A client of the chosen cluster; fails with a readable message when there is none. */
   KubernetesClient connect() {
+    // Fail fast: a person is waiting, and an unreachable API server does not come back in seconds.
+    return connect(5_000, 15_000);
+  }
+
+  /** The same with these timeouts (shell completion waits less). */
+  KubernetesClient connect(int connectTimeoutMs, int requestTimeoutMs) {
     Config config;
     if (kubeconfig != null) {
       if (!kubeconfig.isFile()) {
@@ -38,10 +44,9 @@ public final class ClusterOptions {
       }
       config = Config.autoConfigure(context);
     }
-    // Fail fast: a person is waiting, and an unreachable API server does not come back in seconds.
     config.setRequestRetryBackoffLimit(0);
-    config.setConnectionTimeout(5_000);
-    config.setRequestTimeout(15_000);
+    config.setConnectionTimeout(connectTimeoutMs);
+    config.setRequestTimeout(requestTimeoutMs);
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 

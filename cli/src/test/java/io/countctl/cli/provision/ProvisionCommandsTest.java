@@ -249,4 +249,27 @@ class ProvisionCommandsTest {
     assertEquals(1, run.exitCode(), run.toString());
     assertFalse(run.err().contains("Kubernetes") || run.err().contains("kubeconfig"), run.err());
   }
+
+  /** Shell completion of {@code describe}/{@code delete}: the counters of the namespace the line names. */
+  @Test
+  void completionListsTheCountersOfTheNamespaceTheLineNames() {
+    String cfg = kubeconfig.toString();
+    for (String[] create : List.of(new String[] {"alpha", "completion"}, new String[] {"beta", "completion"},
+        new String[] {"gamma", "completion-other"})) {
+      assertEquals(0, CommandRun.of("create", create[0], "--kafka", "k:9092", "--redis", "redis://r:6379",
+          "-n", create[1], "--kubeconfig", cfg).exitCode());
+    }
+    CommandRun names = CommandRun.of("__complete", "describe", "-o", "yaml", "-n", "completion", "--kubeconfig", cfg);
+    assertEquals(0, names.exitCode(), names.toString());
+    assertEquals(List.of("alpha", "beta"), List.of(names.out().strip().split("\n")), names.toString());
+
+    CommandRun noCluster = CommandRun.of("__complete", "delete", "--kubeconfig", dir.resolve("absent").toString());
+    assertEquals(0, noCluster.exitCode(), noCluster.toString());
+    assertEquals("", noCluster.out() + noCluster.err(), "a completion prints nothing it cannot answer");
+
+    CommandRun script = CommandRun.of("generate-completion");
+    assertEquals(0, script.exitCode(), script.toString());
+    assertTrue(script.out().contains("function _picocli_countctl_describe() { _countctl_counter_names ||")
+        && script.out().contains("__complete"), "the script asks countctl __complete for names");
+  }
 }
