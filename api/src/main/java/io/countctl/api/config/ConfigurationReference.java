@@ -36,8 +36,10 @@ public final class ConfigurationReference {
         workers and the downtime handler also take each as a flag (`--flush-ms=5` sets `COUNT_FLUSH_MS`),
         which wins over the environment. A bad value stops the component at start, naming the setting.
         On Kubernetes the operator writes the platform's settings from the DistributedCounter into the
-        `<name>-config` ConfigMap and each Deployment (the column *operator* says which, and why not the
-        others); `countctl dev` sets them for the processes it starts.
+        `<name>-config` ConfigMap and each Deployment: the column *operator* says which it sets (some only
+        when the DistributedCounter's field is set: `flushIntervalMs`, `peers`, `peerSecretRef`,
+        `counters`) and why it leaves the others at their defaults; `countctl dev` sets them for the
+        processes it starts.
 
         | setting | read by |
         |---|---|
