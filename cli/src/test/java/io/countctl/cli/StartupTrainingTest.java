@@ -27,7 +27,7 @@ class StartupTrainingTest {
       System.setOut(out);
       System.setErr(err);
     }
-    List<String[]> runs = StartupTraining.runs("http://stand-in");
+    List<String[]> runs = StartupTraining.runs("http://stand-in", "kubeconfig");
     assertEquals(runs.size(), codes.size());
     for (int i = 0; i < runs.size(); i++) {
       boolean refused = String.join(" ", runs.get(i)).contains(StartupTraining.REFUSED);
