@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # countctl start-up as a user meets it (issue #16): wall time of --version, --help, get and inc
-# against a running `countctl dev`, and a second `countctl dev` start (data kept, after kill -9)
+# against a running `countctl dev`, `get -n apps` against a local API server (fabric8 mock), and a
+# second `countctl dev` start (data kept, after kill -9)
 # to ready. Each figure: BENCH_RUNS runs (default 9), median and spread (min … max).
 # Reference in the same run: `java -version` with the same JDK and flags (the JVM's own floor).
 # Usage: bench/cli.sh   (prints a Markdown table; bench/RESULTS.md keeps the latest)
@@ -10,7 +11,12 @@ cd "$root"
 runs=${BENCH_RUNS:-9}
 work=$(mktemp -d /tmp/count-cli.XXXXXX)
 dev_pid=""
-cleanup() { [ -n "$dev_pid" ] && kill -9 "$dev_pid" 2>/dev/null; wait 2>/dev/null || true; }
+api_pid=""
+cleanup() {
+  [ -n "$dev_pid" ] && kill -9 "$dev_pid" 2>/dev/null
+  [ -n "$api_pid" ] && kill "$api_pid" 2>/dev/null
+  wait 2>/dev/null || true
+}
 trap cleanup EXIT
 log() { printf '\033[1m[cli]\033[0m %s\n' "$*" >&2; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -30,6 +36,7 @@ row() { # label goal median min max
 wait_ready() { for _ in $(seq 1 1200); do curl -fs "$1/readyz" >/dev/null 2>&1 && return 0; sleep 0.05; done; return 1; }
 
 bin/countctl --version >/dev/null # builds the jar and its start-up cache before any clock starts
+[ -d testkit/target/classes/io ] || ./mvnw -q -B -pl testkit -am -DskipTests compile # the API server below
 java_home=$(bin/find-jdk)
 port=$(free_port)
 url="http://127.0.0.1:$port"
@@ -48,6 +55,23 @@ row "\`countctl --version\`" "≤ 0.15 s" $(timed bin/countctl --version)
 row "\`countctl --help\`" "≤ 0.15 s" $(timed bin/countctl --help)
 row "\`countctl get likes post-1\`" "≤ 0.3 s" $(timed bin/countctl get likes post-1 --url "$url")
 row "\`countctl inc likes post-1\`" "≤ 0.3 s" $(timed bin/countctl inc likes post-1 --url "$url")
+
+# A local API server: fabric8's CRUD mock as a process (testkit's StandaloneApiServer), with the
+# CRD and the sample counter installed in namespace apps. It serves until its stdin closes.
+log "starting a local Kubernetes API server (fabric8 mock)"
+mkfifo "$work/api.in"
+( cd cli && exec "$java_home/bin/java" -cp target/countctl.jar:../testkit/target/classes \
+    io.countctl.testkit.k8s.StandaloneApiServer "$work/kubeconfig" \
+    ../crds/distributedcounters.counters.countctl.io-v1.yml ../crds/samples/distributedcounter.yaml \
+    <"$work/api.in" >"$work/api.log" 2>&1 ) &
+api_pid=$!
+exec 8>"$work/api.in" # held open: the server stops when this script ends
+for _ in $(seq 1 300); do grep -q '^ready' "$work/api.log" 2>/dev/null && break; sleep 0.1; done
+grep -q '^ready' "$work/api.log" || { log "the API server did not start; see $work/api.log"; exit 1; }
+bin/countctl get -n apps --kubeconfig "$work/kubeconfig" >/dev/null # answers: the counter is there
+row "\`countctl get -n apps\` against a local API server" "≤ 0.5 s" \
+  $(timed bin/countctl get -n apps --kubeconfig "$work/kubeconfig")
+exec 8>&-
 
 # Second start: kill -9 (what a crash or a closed laptop lid leaves), start again on the same
 # data, time to /readyz. Fewer runs: each is a whole platform start.
