@@ -73,6 +73,15 @@ public final class CountView {
     return now.thenApply(s -> floor(key, read, s));
   }
 
+  /**
+   * {@link #served} without a future, for the common case: the answer, or null when a flush is
+   * moving deltas right now (then use {@link #served}, which waits off the calling thread).
+   */
+  public Seen servedNow(CounterKey key, TotalsCache.Read read) {
+    Seen s = attempt(key, read.entry(), read.stale(), SPINS);
+    return s == null ? null : floor(key, read, s);
+  }
+
   private CompletableFuture<Seen> seen(CounterKey key, TotalsCache.Entry entry, boolean stale) {
     Seen s = attempt(key, entry, stale, SPINS);
     if (s != null) {
