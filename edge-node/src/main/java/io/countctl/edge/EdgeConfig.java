@@ -50,7 +50,9 @@ import java.time.Duration;
  *       connect, read and pool timeout); past it a count is answered from the last total read plus this edge's
  *       writes since, marked stale ({@code Count-Stale: true}), and while Redis stays down at once</td></tr>
  *   <tr><td>COUNT_READ_CACHE_ENTRIES</td><td>100000</td><td>most totals cached</td></tr>
- *   <tr><td>COUNT_EVENT_LOOPS</td><td>2 × cores</td><td>HTTP server instances (one per event loop)</td></tr>
+ *   <tr><td>COUNT_EVENT_LOOPS</td><td>cores</td><td>HTTP server instances (one per event loop). One per core: the
+ *       loops never block, so more of them only take turns on the same cores (bench/RESULTS.md, "Edge write and read
+ *       path: profile")</td></tr>
  *   <tr><td>COUNT_ADVERTISED_URL</td><td>http://host name:internal port</td><td>where workers and the downtime handler reach
  *       this edge's {@code /internal/*} (published with its subscriptions); must name the internal port</td></tr>
  *   <tr><td>COUNT_INTERNAL_SECRET</td><td>none</td><td>shared secret every {@code /internal/*} call must carry in
@@ -156,7 +158,7 @@ public record EdgeConfig(
         s.millis(Setting.WRITE_TIMEOUT_MS, 10_000, 100, 600_000),
         s.millis(Setting.READ_CACHE_MS, 250, 1, 60_000),
         s.integer(Setting.READ_CACHE_ENTRIES, 100_000, 1, 100_000_000),
-        s.integer(Setting.EVENT_LOOPS, 2 * Runtime.getRuntime().availableProcessors(), 1, 256),
+        s.integer(Setting.EVENT_LOOPS, Runtime.getRuntime().availableProcessors(), 1, 256),
         s.string(Setting.ADVERTISED_URL, ""),
         s.string(Setting.INTERNAL_SECRET, ""),
         s.number(Setting.SSE_COALESCE_MS, 25, 1, 10_000),

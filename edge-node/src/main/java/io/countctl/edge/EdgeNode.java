@@ -269,7 +269,7 @@ public final class EdgeNode implements AutoCloseable {
       HttpServer server = vertx.createHttpServer(options)
           .connectionHandler(gate::accept)
           .invalidRequestHandler(MalformedRequests::answer)
-          .requestHandler(gate.requests(MalformedRequests.checked(routes.router(vertx, streamGate))));
+          .requestHandler(gate.requests(MalformedRequests.checked(routes.handler(vertx, streamGate))));
       HttpServer internalServer = vertx.createHttpServer(internalOptions)
           .invalidRequestHandler(MalformedRequests::answer)
           .requestHandler(MalformedRequests.checked(internal.router(vertx)));

@@ -134,7 +134,7 @@ public enum Setting {
   READ_CACHE_ENTRIES("COUNT_READ_CACHE_ENTRIES",
       read(EDGE, "100000", "most totals cached").unmanaged(TUNING)),
   EVENT_LOOPS("COUNT_EVENT_LOOPS",
-      read(EDGE, "2 × cores", "HTTP server instances (one per event loop)").computed().unmanaged(TUNING)),
+      read(EDGE, "cores", "HTTP server instances (one per event loop)").computed().unmanaged(TUNING)),
   SSE_COALESCE_MS("COUNT_SSE_COALESCE_MS",
       read(EDGE, "25", "changes of a counter within this window make one SSE event").unmanaged(TUNING)),
   SSE_HEARTBEAT_MS("COUNT_SSE_HEARTBEAT_MS",

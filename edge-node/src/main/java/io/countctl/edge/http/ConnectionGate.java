@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ConnectionGate {
   private final HttpLimits limits;
   private final AtomicInteger open = new AtomicInteger();
+  /** Open connections accepted past the cap: while none, requests skip the per-connection lookup. */
+  private final AtomicInteger overCapOpen = new AtomicInteger();
   private final ConcurrentHashMap<HttpConnection, Client> clients = new ConcurrentHashMap<>();
 
   public ConnectionGate(HttpLimits limits) {
@@ -43,16 +45,26 @@ public final class ConnectionGate {
   /** The server's connection handler. */
   public void accept(HttpConnection connection) {
     Client client = new Client(open.incrementAndGet() > limits.maxConnections());
+    if (client.overCap) {
+      overCapOpen.incrementAndGet();
+    }
     clients.put(connection, client);
     connection.closeHandler(v -> {
       clients.remove(connection);
       open.decrementAndGet();
+      if (client.overCap) {
+        overCapOpen.decrementAndGet();
+      }
     });
   }
 
   /** Wraps the router: every request passes the connection cap first. */
   public Handler<HttpServerRequest> requests(Handler<HttpServerRequest> next) {
     return request -> {
+      if (overCapOpen.get() == 0) {
+        next.handle(request);
+        return;
+      }
       Client client = clients.get(request.connection());
       if (client != null && client.overCap) {
         MalformedRequests.answer(request, 503, "too_many_connections", "this edge holds " + limits.maxConnections()

@@ -13,6 +13,9 @@ import io.countctl.edge.sketch.SketchRoutes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -43,6 +46,7 @@ public final class EdgeRoutes {
   private final SketchRoutes sketches;
   private final PrometheusMeterRegistry metrics;
   private final Supplier<String> readiness;
+  private final Replies replies = new Replies();
 
   public EdgeRoutes(EdgeConfig config, WritePath writes, TotalsCache cache, CountView view, LiveRoutes live,
       SketchRoutes sketches, PrometheusMeterRegistry metrics, Supplier<String> readiness) {
@@ -54,6 +58,18 @@ public final class EdgeRoutes {
     this.view = view;
     this.metrics = metrics;
     this.readiness = readiness;
+  }
+
+  /**
+   * The public port's request handler for the calling event loop: {@link HotRoutes} in front of
+   * the {@link #router}. Call from the verticle that owns the loop (its body deadlines are swept
+   * by a timer there).
+   */
+  public io.vertx.core.Handler<HttpServerRequest> handler(Vertx vertx, io.vertx.core.Handler<RoutingContext> streamGate) {
+    Router router = router(vertx, streamGate);
+    BodyDeadlines deadlines = new BodyDeadlines(config.limits().requestReadTimeout().toMillis());
+    vertx.setPeriodic(deadlines.tickMs(), id -> deadlines.sweep());
+    return new HotRoutes(this, router, config.limits().maxWriteBodyBytes(), deadlines);
   }
 
   /** @param streamGate runs before every SSE route (stream caps: {@link StreamGate}) */
@@ -113,9 +129,13 @@ public final class EdgeRoutes {
   }
 
   private void put(RoutingContext ctx) {
-    WriteRequest w = WriteRequest.parse(ctx.pathParam("id"), ctx.pathParam("counter"), ctx.body().buffer(),
-        ctx.request().getHeader("Idempotency-Key"));
-    whenDone(ctx, writes.write(w), () -> answerCount(ctx, w.key(), true, false));
+    put(ctx.request(), ctx.pathParam("id"), ctx.pathParam("counter"), ctx.body().buffer());
+  }
+
+  /** {@code PUT /v1/{id}/{counter}} once its body is read (from the router, or from {@link HotRoutes}). */
+  private void put(HttpServerRequest request, String id, String counter, Buffer body) {
+    WriteRequest w = WriteRequest.parse(id, counter, body, request.getHeader("Idempotency-Key"));
+    whenDone(request, writes.write(w), () -> answerCount(request, w.key(), true, false));
   }
 
   private void get(RoutingContext ctx) {
@@ -124,7 +144,37 @@ public final class EdgeRoutes {
     if (!scope.equals("global") && !scope.equals("region")) {
       throw new BadRequest("invalid_scope", "scope is global (every region, the default) or region (this region only)");
     }
-    answerCount(ctx, key, false, scope.equals("region"));
+    answerCount(ctx.request(), key, false, scope.equals("region"));
+  }
+
+  /**
+   * {@link HotRoutes}' {@code PUT}: the same as the router's route, errors included (a refused
+   * write is a 4xx JSON error, anything unexpected the router's 500).
+   */
+  void hotPut(HttpServerRequest request, String id, String counter, Buffer body) {
+    try {
+      put(request, id, counter, body);
+    } catch (BadRequest e) {
+      Replies.error(request.response(), e.status(), e.code(), e.getMessage());
+    } catch (RuntimeException e) {
+      unexpected(request, e);
+    }
+  }
+
+  /** {@link HotRoutes}' {@code GET} without a query: the global count. */
+  void hotGet(HttpServerRequest request, String id, String counter) {
+    try {
+      answerCount(request, WriteRequest.key(id, counter), false, false);
+    } catch (BadRequest e) {
+      Replies.error(request.response(), e.status(), e.code(), e.getMessage());
+    } catch (RuntimeException e) {
+      unexpected(request, e);
+    }
+  }
+
+  private static void unexpected(HttpServerRequest request, RuntimeException e) {
+    log.error("unexpected error on {} {}", request.method(), request.path(), e);
+    Replies.error(request.response(), 500, "internal", "unexpected error; see the edge's log");
   }
 
   private static CounterKey key(RoutingContext ctx) {
@@ -187,7 +237,7 @@ public final class EdgeRoutes {
       total += w.by();
     }
     long operations = total;
-    whenDone(ctx, writes.writeAll(list), () -> ctx.response()
+    whenDone(ctx.request(), writes.writeAll(list), () -> ctx.response()
         .putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("accepted", list.size()).put("operations", operations)
             .put("updated_at", Instant.now().toString()).encode()));
@@ -198,7 +248,7 @@ public final class EdgeRoutes {
    * saying what a retry does: with the same Idempotency-Key it counts once; without one (and a
    * batch never carries one) it may count twice.
    */
-  private static void whenDone(RoutingContext ctx, CompletableFuture<?> done, Runnable then) {
+  private static void whenDone(HttpServerRequest request, CompletableFuture<?> done, Runnable then) {
     if (done.isDone() && !done.isCompletedExceptionally()) {
       then.run();
       return;
@@ -207,11 +257,11 @@ public final class EdgeRoutes {
     done.whenComplete((v, error) -> loop.runOnContext(x -> {
       Throwable cause = error instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : error;
       if (cause instanceof BadRequest refused) { // refused after an asynchronous check (a reused Idempotency-Key)
-        ErrorReply.send(ctx, refused.status(), refused.code(), refused.getMessage());
+        Replies.error(request.response(), refused.status(), refused.code(), refused.getMessage());
       } else if (error != null) {
-        boolean keyed = ctx.request().method() == io.vertx.core.http.HttpMethod.PUT
-            && ctx.request().getHeader("Idempotency-Key") != null;
-        ErrorReply.send(ctx, 503, "not_confirmed", keyed
+        boolean keyed = request.method() == io.vertx.core.http.HttpMethod.PUT
+            && request.getHeader("Idempotency-Key") != null;
+        Replies.error(request.response(), 503, "not_confirmed", keyed
             ? "Kafka did not confirm the write in time; it may still be counted: retry with the same Idempotency-Key,"
                 + " which counts it once either way"
             : "Kafka did not confirm the write in time; it may still be counted, so a retry may count it twice;"
@@ -227,34 +277,37 @@ public final class EdgeRoutes {
    * longer than its timeout: then the count is the last total read plus this edge's writes since,
    * marked stale ({@code Count-Stale: true} and {@code "stale": true}).
    */
-  private void answerCount(RoutingContext ctx, CounterKey key, boolean justWritten, boolean regionOnly) {
+  private void answerCount(HttpServerRequest request, CounterKey key, boolean justWritten, boolean regionOnly) {
+    TotalsCache.Read cached = cache.cached(key);
+    CountView.Seen now = cached == null ? null : view.servedNow(key, cached);
+    if (now != null) { // the common case: a fresh total and no flush moving deltas; no future needed
+      replyCount(request.response(), now, justWritten, regionOnly);
+      return;
+    }
     CompletableFuture<CountView.Seen> answer = cache.read(key).thenCompose(r -> view.served(key, r));
-    Runnable reply = () -> {
-      CountView.Seen seen = answer.join();
-      long stored = regionOnly ? seen.regionUpdatedAtMillis() : seen.storedUpdatedAtMillis();
-      long updated = justWritten || seen.hasLocal() ? System.currentTimeMillis() : stored;
-      JsonObject body = new JsonObject()
-          .put("count", regionOnly ? seen.count() : seen.globalCount())
-          .put("updated_at", updated == 0 ? null : Instant.ofEpochMilli(updated).toString());
-      if (seen.stale()) {
-        body.put("stale", true);
-        ctx.response().putHeader(STALE_HEADER, "true");
-      }
-      ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
-    };
     if (answer.isDone() && !answer.isCompletedExceptionally()) {
-      reply.run();
+      replyCount(request.response(), answer.join(), justWritten, regionOnly);
       return;
     }
     Context loop = Vertx.currentContext();
-    answer.whenComplete((e, error) -> loop.runOnContext(x -> {
+    answer.whenComplete((seen, error) -> loop.runOnContext(x -> {
       if (error != null) {
         log.warn("reading {} from Redis failed: {}", key, error.toString());
-        ErrorReply.send(ctx, 503, "store_unavailable", "the counter store (Redis) cannot be read right now");
+        Replies.error(request.response(), 503, "store_unavailable", "the counter store (Redis) cannot be read right now");
       } else {
-        reply.run();
+        replyCount(request.response(), seen, justWritten, regionOnly);
       }
     }));
+  }
+
+  private void replyCount(HttpServerResponse response, CountView.Seen seen, boolean justWritten, boolean regionOnly) {
+    long stored = regionOnly ? seen.regionUpdatedAtMillis() : seen.storedUpdatedAtMillis();
+    long updated = justWritten || seen.hasLocal() ? System.currentTimeMillis() : stored;
+    if (seen.stale()) {
+      response.putHeader(STALE_HEADER, "true");
+    }
+    response.putHeader(Replies.CONTENT_TYPE, Replies.JSON)
+        .end(replies.count(regionOnly ? seen.count() : seen.globalCount(), updated, seen.stale()));
   }
 
   /** {@code POST /v1/batch} body: {@code {"writes": [{"id":…, "counter":…, "action":…, "by":…}, …]}}. */

@@ -54,10 +54,8 @@ public final class InFlightBatches {
     long p = 0;
     long n = 0;
     for (FlushedBatch b : batches) {
-      PnCounter d = b.view.get(key);
-      if (d == null) {
-        continue;
-      }
+      // The snapshot test first: most batches are applied ones kept a little longer (see the
+      // class comment), and they need no lookup of the key at all.
       int part = b.partition();
       if (part >= 0) {
         Long next = appliedOffsets.get(part);
@@ -66,6 +64,10 @@ public final class InFlightBatches {
         }
       } else if (b.number() <= addedBefore) {
         continue; // may be in the snapshot already: unknown until Kafka's acknowledgement arrives
+      }
+      PnCounter d = b.view.get(key);
+      if (d == null) {
+        continue;
       }
       p += d.p();
       n += d.n();

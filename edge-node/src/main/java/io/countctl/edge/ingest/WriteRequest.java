@@ -18,7 +18,9 @@ public record WriteRequest(CounterKey key, boolean increment, long by, String to
 
   /** Parses the body of {@code PUT /v1/{id}/{counter}}, with the {@code Idempotency-Key} header's value or null. */
   public static WriteRequest parse(String id, String counter, Buffer body, String token) {
-    WriteRequest w = fromJson(key(id, counter), object(body));
+    CounterKey key = key(id, counter);
+    WriteBody.Fields f = WriteBody.read(body); // the usual shapes without a Jackson tree; else Jackson as ever
+    WriteRequest w = f != null ? fromFields(key, f.action(), f.by(), f.user(), f.item()) : fromJson(key, object(body));
     return token == null ? w : w.withToken(token);
   }
 
@@ -59,7 +61,8 @@ public record WriteRequest(CounterKey key, boolean increment, long by, String to
     return w.withToken(t);
   }
 
-  static CounterKey key(String id, String counter) {
+  /** The key of {@code id}/{@code counter}, or a 400 {@code invalid_key}. */
+  public static CounterKey key(String id, String counter) {
     try {
       return new CounterKey(id, counter);
     } catch (InvalidKeyException e) {
@@ -84,7 +87,11 @@ public record WriteRequest(CounterKey key, boolean increment, long by, String to
   }
 
   static WriteRequest fromJson(CounterKey key, JsonObject json) {
-    Object action = json.getValue("action");
+    return fromFields(key, json.getValue("action"), json.getValue("by"), json.getValue("user"), json.getValue("item"));
+  }
+
+  /** Validates a write's fields as a JSON object holds them (a String, a number, anything else or null each). */
+  static WriteRequest fromFields(CounterKey key, Object action, Object byValue, Object userValue, Object itemValue) {
     boolean increment;
     if ("increment".equals(action)) {
       increment = true;
@@ -93,9 +100,9 @@ public record WriteRequest(CounterKey key, boolean increment, long by, String to
     } else {
       throw new BadRequest("invalid_action", "action must be \"increment\" or \"decrement\", got " + describe(action));
     }
-    long by = by(json.getValue("by"));
-    String user = sketchField(json, "user");
-    String item = sketchField(json, "item");
+    long by = by(byValue);
+    String user = sketchField("user", userValue);
+    String item = sketchField("item", itemValue);
     if (!increment && (user != null || item != null)) {
       throw new BadRequest("invalid_sketch_field",
           "sketches count increments only: a decrement cannot carry " + (user != null ? "user" : "item"));
@@ -104,8 +111,7 @@ public record WriteRequest(CounterKey key, boolean increment, long by, String to
   }
 
   /** A {@code user} or {@code item}: absent (null), or a string a sketch may take; else a 400 {@code invalid_<field>}. */
-  private static String sketchField(JsonObject json, String field) {
-    Object v = json.getValue(field);
+  private static String sketchField(String field, Object v) {
     if (v == null) {
       return null;
     }

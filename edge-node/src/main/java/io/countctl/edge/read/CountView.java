@@ -73,6 +73,15 @@ public final class CountView {
     return now.thenApply(s -> floor(key, read, s));
   }
 
+  /**
+   * {@link #served} without a future, for the common case: the answer, or null when a flush is
+   * moving deltas right now (then use {@link #served}, which waits off the calling thread).
+   */
+  public Seen servedNow(CounterKey key, TotalsCache.Read read) {
+    Seen s = attempt(key, read.entry(), read.stale(), SPINS);
+    return s == null ? null : floor(key, read, s);
+  }
+
   private CompletableFuture<Seen> seen(CounterKey key, TotalsCache.Entry entry, boolean stale) {
     Seen s = attempt(key, entry, stale, SPINS);
     if (s != null) {
@@ -99,10 +108,16 @@ public final class CountView {
         Thread.onSpinWait();
         continue;
       }
-      PnCounter local = aggregator.pending(key).plus(inFlight.notIn(key, entry.appliedOffsets(), entry.inFlightAdded()));
+      PnCounter pending = aggregator.pending(key);
+      PnCounter flying = inFlight.notIn(key, entry.appliedOffsets(), entry.inFlightAdded());
       if (moveVersion.getAsLong() == before) {
-        return new Seen(entry.stored().state().plus(local), entry.stored().globalUpdatedAtMillis(), !local.isZero(),
-            entry.stored().remoteCount(), entry.stored().updatedAtMillis(), stale);
+        long p = Math.addExact(pending.p(), flying.p());
+        long n = Math.addExact(pending.n(), flying.n());
+        boolean local = p != 0 || n != 0;
+        PnCounter stored = entry.stored().state();
+        PnCounter state = local ? new PnCounter(Math.addExact(stored.p(), p), Math.addExact(stored.n(), n)) : stored;
+        return new Seen(state, entry.stored().globalUpdatedAtMillis(), local, entry.stored().remoteCount(),
+            entry.stored().updatedAtMillis(), stale);
       }
     }
     return null;
@@ -125,6 +140,16 @@ public final class CountView {
       Floor f = ref.get();
       if (f == null || (!read.stale() && version < f.version())) {
         if (ref.compareAndSet(f, new Floor(version, now, System.nanoTime()))) {
+          return now;
+        }
+        continue;
+      }
+      PnCounter fs = f.seen().state();
+      if (version >= f.version() && now.state().p() >= fs.p() && now.state().n() >= fs.n()) {
+        // The usual case: the view is at or above the floor in both parts, so it is the answer
+        // as it is (what the general merge below makes of it too), and only a higher one moves the floor.
+        if ((now.state().p() == fs.p() && now.state().n() == fs.n() && version == f.version())
+            || ref.compareAndSet(f, new Floor(version, now, System.nanoTime()))) {
           return now;
         }
         continue;

@@ -83,6 +83,12 @@ public final class TotalsCache {
     return load(key);
   }
 
+  /** The cached entry while it is fresh, as {@link #read} would answer it at once; null otherwise. */
+  public Read cached(CounterKey key) {
+    Entry e = entries.get(key);
+    return e != null && System.nanoTime() - e.fetchedNanos() < ttlNanos ? new Read(e, false) : null;
+  }
+
   /**
    * What a count read answers from, within the store timeout and never failing: a fresh entry, or
    * (the store down or slow) the last entry read, marked stale ({@link Entry#UNKNOWN} if none).
