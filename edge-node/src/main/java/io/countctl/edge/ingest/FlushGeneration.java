@@ -69,10 +69,20 @@ final class FlushGeneration {
     sealed = true;
   }
 
-  /** Spins until writers that entered before the seal are done; each is a few CAS long. */
+  /**
+   * Waits until writers that entered before the seal are done; each is a few CAS long, so it spins
+   * first. A writer descheduled inside (2 cores shared with Kafka, Redis and the load) would make a
+   * pure spin burn the very time slice that writer needs: after a short spin it yields, then parks.
+   */
   void awaitWriters() {
-    while (writersInside.get() != 0) {
-      Thread.onSpinWait();
+    for (int i = 0; writersInside.get() != 0; i++) {
+      if (i < 200) {
+        Thread.onSpinWait();
+      } else if (i < 220) {
+        Thread.yield();
+      } else {
+        java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+      }
     }
   }
 
