@@ -69,20 +69,10 @@ final class FlushGeneration {
     sealed = true;
   }
 
-  /**
-   * Waits until writers that entered before the seal are done; each is a few CAS long, so it spins
-   * first. A writer descheduled inside (2 cores shared with Kafka, Redis and the load) would make a
-   * pure spin burn the very time slice that writer needs: after a short spin it yields, then parks.
-   */
+  /** Spins until writers that entered before the seal are done; each is a few CAS long. */
   void awaitWriters() {
-    for (int i = 0; writersInside.get() != 0; i++) {
-      if (i < 200) {
-        Thread.onSpinWait();
-      } else if (i < 220) {
-        Thread.yield();
-      } else {
-        java.util.concurrent.locks.LockSupport.parkNanos(20_000);
-      }
+    while (writersInside.get() != 0) {
+      Thread.onSpinWait();
     }
   }
 
