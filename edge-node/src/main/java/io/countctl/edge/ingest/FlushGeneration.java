@@ -1,9 +1,6 @@
 package io.countctl.edge.ingest;
 
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -15,11 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>{@link #durable()} completes when this generation's records and those of every earlier
  * generation are acknowledged by Kafka: the moment its writers may be answered in durable mode.
- *
- * <p>Writers on an event loop wait on their loop's own copy of the answer ({@link #answer}): the
- * flush's completion reaches each loop as one task, and there completes all of that loop's
- * writers, instead of one cross-thread task (and selector wake-up) per request from Kafka's
- * callback thread.
  */
 final class FlushGeneration {
   private final long number;
@@ -28,8 +20,6 @@ final class FlushGeneration {
   private final CompletableFuture<Void> durable = new CompletableFuture<>();
   /** What writers wait on: durable, or failed once the generation waited too long. */
   private final CompletableFuture<Void> answer = durable.copy();
-  /** The answer as each event loop's writers see it, completed on that loop (few entries: one per loop). */
-  private final ConcurrentHashMap<Context, CompletableFuture<Void>> perLoop = new ConcurrentHashMap<>(8);
   private final long startedNanos = System.nanoTime();
   /** Writes with an idempotency key: they travel one by one, never summed. */
   private final java.util.concurrent.ConcurrentLinkedQueue<KeyedWrite> keyed =
@@ -98,30 +88,9 @@ final class FlushGeneration {
     return durable;
   }
 
-  /**
-   * Completes when the generation is durable, or exceptionally when {@link #expire}d first. Called
-   * on an event loop, the future completes on that loop (one hop per loop and flush, shared by all
-   * its writers); elsewhere, on whichever thread settles the generation.
-   */
+  /** Completes when the generation is durable, or exceptionally when {@link #expire}d first. */
   CompletableFuture<Void> answer() {
-    Context loop = Vertx.currentContext();
-    if (loop == null || !loop.isEventLoopContext() || answer.isDone()) {
-      return answer;
-    }
-    CompletableFuture<Void> mine = perLoop.get(loop);
-    return mine != null ? mine : perLoop.computeIfAbsent(loop, this::onLoop);
-  }
-
-  private CompletableFuture<Void> onLoop(Context loop) {
-    CompletableFuture<Void> mine = new CompletableFuture<>();
-    answer.whenComplete((v, error) -> loop.runOnContext(x -> {
-      if (error == null) {
-        mine.complete(null);
-      } else {
-        mine.completeExceptionally(error);
-      }
-    }));
-    return mine;
+    return answer;
   }
 
   /** Gives up waiting for Kafka on behalf of this generation's writers (they get a 503). */
