@@ -4,6 +4,7 @@ import io.countctl.core.key.CounterKey;
 import io.countctl.core.ops.ErrorReply;
 import io.countctl.core.ops.OpsRoutes;
 import io.countctl.edge.EdgeConfig;
+import io.countctl.edge.ingest.BatchBody;
 import io.countctl.edge.ingest.WritePath;
 import io.countctl.edge.ingest.WriteRequest;
 import io.countctl.edge.live.LiveRoutes;
@@ -230,8 +231,7 @@ public final class EdgeRoutes {
   }
 
   private void batch(RoutingContext ctx) {
-    JsonObject json = BatchRequest.object(ctx.body().buffer());
-    List<WriteRequest> list = BatchRequest.parse(json, config.maxBatchWrites());
+    List<WriteRequest> list = BatchBody.parse(ctx.body().buffer(), config.maxBatchWrites());
     long total = 0;
     for (WriteRequest w : list) {
       total += w.by();
@@ -308,36 +308,5 @@ public final class EdgeRoutes {
     }
     response.putHeader(Replies.CONTENT_TYPE, Replies.JSON)
         .end(replies.count(regionOnly ? seen.count() : seen.globalCount(), updated, seen.stale()));
-  }
-
-  /** {@code POST /v1/batch} body: {@code {"writes": [{"id":…, "counter":…, "action":…, "by":…}, …]}}. */
-  static final class BatchRequest {
-    private BatchRequest() {}
-
-    static JsonObject object(io.vertx.core.buffer.Buffer body) {
-      return WriteRequest.object(body, "{\"writes\": [...]}");
-    }
-
-    /** All or nothing: one bad entry refuses the whole request, naming the entry. */
-    static List<WriteRequest> parse(JsonObject json, int max) {
-      if (!(json.getValue("writes") instanceof JsonArray arr)) {
-        throw new BadRequest("malformed_json", "the body must have a \"writes\" array");
-      }
-      if (arr.isEmpty() || arr.size() > max) {
-        throw new BadRequest("invalid_batch", "a batch holds 1 to " + max + " writes, got " + arr.size());
-      }
-      List<WriteRequest> out = new ArrayList<>(arr.size());
-      for (int i = 0; i < arr.size(); i++) {
-        if (!(arr.getValue(i) instanceof JsonObject w)) {
-          throw new BadRequest("malformed_json", "writes[" + i + "] must be an object");
-        }
-        try {
-          out.add(WriteRequest.fromEntry(w));
-        } catch (BadRequest e) {
-          throw new BadRequest(e.status(), e.code(), "writes[" + i + "]: " + e.getMessage());
-        }
-      }
-      return out;
-    }
   }
 }

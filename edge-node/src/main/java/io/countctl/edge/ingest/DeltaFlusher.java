@@ -91,6 +91,8 @@ public final class DeltaFlusher implements AutoCloseable {
   private final Counter operations;
   private final DistributionSummary countersPerRecord;
   private final Timer ackLatency;
+  /** From a flush's start to its generation durable (its own acks and every earlier flush's): what a durable writer waits beyond the interval. */
+  private final Timer durableLatency;
   private final Counter resent;
   private final Counter sketchBytes;
   /** Folds a flush's sketched writes (flusher thread only). */
@@ -112,6 +114,7 @@ public final class DeltaFlusher implements AutoCloseable {
     this.operations = metrics.counter("count_edge_flushed_operations_total");
     this.countersPerRecord = metrics.summary("count_edge_flush_counters_per_record");
     this.ackLatency = Timer.builder("count_edge_flush_ack_seconds").publishPercentiles(0.5, 0.99).register(metrics);
+    this.durableLatency = Timer.builder("count_edge_flush_durable_seconds").publishPercentiles(0.5, 0.99).register(metrics);
     this.resent = metrics.counter("count_edge_flush_resent_total");
     this.sketchBytes = metrics.counter("count_edge_flushed_sketch_bytes_total");
     this.thread = Thread.ofPlatform().name("delta-flusher").daemon(true).unstarted(this::run);
@@ -142,6 +145,7 @@ public final class DeltaFlusher implements AutoCloseable {
 
   /** One flush: resend what failed, drain, send, and chain the generation's durability on its acknowledgements. */
   void flushOnce() {
+    long startedNanos = System.nanoTime();
     for (int n = resends.size(); n > 0; n--) {
       Resend r = resends.poll();
       if (r != null) {
@@ -184,7 +188,10 @@ public final class DeltaFlusher implements AutoCloseable {
     CompletableFuture<Void> own = CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
     // Durable once this flush and every earlier one are acknowledged, in order.
     CompletableFuture<Void> durable = CompletableFuture.allOf(previousDurable, own);
-    durable.whenComplete((v, e) -> gen.durable().complete(null));
+    durable.whenComplete((v, e) -> {
+      durableLatency.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+      gen.durable().complete(null);
+    });
     previousDurable = durable;
     waiting.add(gen);
   }
