@@ -230,11 +230,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Every counter's count on one edge (READ_CONNECTIONS reads in flight); a failed read leaves it out. */
     Map<String, Long> readAll(URI url) {
-      int port = url.getPort() > 0 ? url.getPort() : 80;
+      boolean ssl = "https".equalsIgnoreCase(url.getScheme());
+      int port = url.getPort() > 0 ? url.getPort() : ssl ? 443 : 80;
       List<String> ids = new ArrayList<>(load.tallies.keySet());
       List<Future<Long>> reads = new ArrayList<>(ids.size());
       for (String id : ids) {
-        RequestOptions get = new RequestOptions().setMethod(HttpMethod.GET).setHost(url.getHost()).setPort(port)
+        RequestOptions get = new RequestOptions().setMethod(HttpMethod.GET).setHost(url.getHost()).setPort(port).setSsl(ssl)
             .setURI(url.resolve("/v1/" + id + "/likes").getRawPath()).setIdleTimeout(10_000);
         reads.add(http.request(get).compose(req -> req.send()).compose(resp -> resp.body().map(b ->
             resp.statusCode() == 200 ? new JsonObject(b).getLong("count") : null)).recover(e -> {

@@ -40,7 +40,7 @@ final class LoadGenerator {
       int batch, boolean idempotent, String runId, double rate, int threads, Duration warmup) {}
 
   /** One edge's address and the requests to it, built once (a request's options are not changed per send). */
-  record Edge(String host, int port, RequestOptions[] puts, RequestOptions batch) {}
+  record Edge(String host, int port, boolean ssl, RequestOptions[] puts, RequestOptions batch) {}
 
   enum Outcome { ACKED, REFUSED, UNCERTAIN }
 
@@ -105,21 +105,30 @@ final class LoadGenerator {
       for (int i = 0; i < plan.threads(); i++) {
         loops.add(vertx.getOrCreateContext()); // from a non-Vert.x thread: a new context, next event loop
       }
+      List<BenchConnection> connections = new ArrayList<>();
+      List<Future<Void>> opened = new ArrayList<>();
+      for (int c = 0; c < plan.concurrency(); c++) {
+        BenchConnection bc = new BenchConnection(this, vertx, agent, edges.get(c % edges.size()), c);
+        connections.add(bc);
+        Promise<Void> p = Promise.promise();
+        loops.get(c % loops.size()).runOnContext(v -> bc.open().onComplete(p));
+        opened.add(p.future());
+      }
+      Future.join(opened).await(30, TimeUnit.SECONDS); // connect timeouts are 3 s; failures retry on the first write
       long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
       measureFrom = start + plan.warmup().toNanos();
       long deadline = measureFrom + plan.duration().toNanos();
       long interval = plan.rate() > 0 ? expectedIntervalNanos(plan) : 0;
       List<Future<Void>> all = new ArrayList<>();
       for (int c = 0; c < plan.concurrency(); c++) {
-        int index = c;
+        BenchConnection bc = connections.get(c);
         // Connections' first slots spread over one interval, so the total rate is even, not bursts.
         Pacer pacer = interval > 0 ? new Pacer(start + interval * c / plan.concurrency(), interval) : null;
         if (pacer != null) {
           pacers.add(pacer);
         }
         Promise<Void> p = Promise.promise();
-        loops.get(c % loops.size()).runOnContext(v -> new BenchConnection(this, vertx, agent,
-            edges.get(index % edges.size()), pacer, deadline, index).start().onComplete(p));
+        loops.get(c % loops.size()).runOnContext(v -> bc.start(pacer, deadline).onComplete(p));
         all.add(p.future());
       }
       Future.join(all).await(plan.warmup().plus(plan.duration()).toMillis() + 300_000, TimeUnit.MILLISECONDS); // bounded: retries of the last writes
@@ -133,12 +142,13 @@ final class LoadGenerator {
 
   private Edge edge(URI uri) {
     String host = uri.getHost();
-    int port = uri.getPort() > 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+    boolean ssl = "https".equalsIgnoreCase(uri.getScheme());
+    int port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
     RequestOptions[] puts = new RequestOptions[ids.length];
     for (int i = 0; i < ids.length; i++) {
       puts[i] = request(host, port, HttpMethod.PUT, uri.resolve("/v1/" + ids[i] + "/likes").getRawPath());
     }
-    return new Edge(host, port, puts, request(host, port, HttpMethod.POST, uri.resolve("/v1/batch").getRawPath()));
+    return new Edge(host, port, ssl, puts, request(host, port, HttpMethod.POST, uri.resolve("/v1/batch").getRawPath()));
   }
 
   private static RequestOptions request(String host, int port, HttpMethod method, String path) {
