@@ -13,16 +13,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * same way as against the edge (bench/RESULTS.md, "SSE: memory and latency").
  *
  * <pre>
- *   java -cp cli/target/countctl.jar bench/BareSse.java PORT [router] [EVENT_LOOPS]
+ *   java -cp cli/target/countctl.jar bench/BareSse.java PORT [router] [strict] [loops=N]
  * </pre>
  * {@code router}: route through vertx-web's Router, as the edge does (the RoutingContext then
- * stays reachable from the response for as long as the stream is open).
+ * stays reachable from the response for as long as the stream is open). {@code strict}: Vert.x 5's
+ * strict thread mode ({@code HttpServerOptions.setStrictThreadMode}): writes happen on the
+ * connection's event loop only, so it skips the per-connection MPSC outbound queue (Netty's
+ * {@code MpscUnboundedArrayQueue}, whose first chunk is an {@code Object[1025]}, ~4.1 KB).
  */
 public class BareSse {
   public static void main(String[] args) {
     int port = Integer.parseInt(args[0]);
-    boolean router = args.length > 1 && args[1].equals("router");
-    int loops = args.length > 2 ? Integer.parseInt(args[2]) : 2 * Runtime.getRuntime().availableProcessors();
+    java.util.List<String> flags = java.util.List.of(args).subList(1, args.length);
+    boolean router = flags.contains("router");
+    boolean strict = flags.contains("strict");
+    int loops = flags.stream().filter(f -> f.startsWith("loops=")).map(f -> Integer.parseInt(f.substring(6))).findFirst()
+        .orElse(2 * Runtime.getRuntime().availableProcessors());
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
     Set<HttpServerResponse> open = ConcurrentHashMap.newKeySet();
     // The event a client gets on connect: shaped like the edge's, so bench-live counts it as the first.
@@ -34,7 +40,8 @@ public class BareSse {
       r.write(first);
     };
     vertx.setPeriodic(15_000, id -> open.forEach(r -> r.write(": heartbeat\n\n")));
-    HttpServerOptions options = new HttpServerOptions().setPort(port).setHost("0.0.0.0").setIdleTimeout(60);
+    HttpServerOptions options = new HttpServerOptions().setPort(port).setHost("0.0.0.0").setIdleTimeout(60)
+        .setStrictThreadMode(strict);
     for (int i = 0; i < loops; i++) {
       if (router) {
         Router r = Router.router(vertx);
@@ -51,7 +58,7 @@ public class BareSse {
         }).listen().await();
       }
     }
-    System.out.println("BareSse pid " + ProcessHandle.current().pid() + " on port " + port + (router ? " (Router)" : "")
+    System.out.println("BareSse pid " + ProcessHandle.current().pid() + " on port " + port + (router ? " (Router)" : "") + (strict ? " (strict threads)" : "")
         + ", " + loops + " event loops");
   }
 }

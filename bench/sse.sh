@@ -16,7 +16,7 @@ conns=${1:-10000}
 shift || true
 edge_cpus=${SSE_EDGE_CPUS:-0}
 load_cpus=${SSE_LOAD_CPUS:-1}
-ulimit -n 1048576 2>/dev/null || ulimit -n 65536
+ulimit -n 1048576 2>/dev/null || ulimit -n "$(ulimit -Hn)" # a container may cap the hard limit (20 000 here)
 work=$(mktemp -d /tmp/count-sse.XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }

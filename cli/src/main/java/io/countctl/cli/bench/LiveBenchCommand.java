@@ -439,13 +439,17 @@ public final class LiveBenchCommand implements Callable<Integer> {
       for (String line : text.split("\n")) {
         String[] f = line.trim().split("\\s+");
         // "   1:   123456   7890123  java.lang.String (java.base@25)" and "Total  123456  7890123"
-        if (f.length >= 4 && f[0].endsWith(":")) {
-          byClass.put(f[3], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
-        } else if (f.length >= 3 && f[0].equals("Total")) {
+        if (f.length >= 4 && f[0].endsWith(":") && numeric(f[1]) && numeric(f[2])) {
+          byClass.merge(f[3], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])}, (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+        } else if (f.length >= 3 && f[0].equals("Total") && numeric(f[1]) && numeric(f[2])) {
           byClass.put("total", new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
         }
       }
       return byClass;
+    }
+
+    private static boolean numeric(String s) {
+      return !s.isEmpty() && s.chars().allMatch(Character::isDigit);
     }
 
     static double total(Map<String, long[]> h) {
