@@ -21,6 +21,7 @@ rss() { awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$pid/status"; }
 echo "flags: $(tr '\0' ' ' < /proc/$pid/cmdline | grep -o -- '-XX:[^ ]*\|-Xm[sx][^ ]*' | tr '\n' ' ')"
 echo "load: $(uptime)"
 echo "rss at start: $(rss) MB"
+jcmd "$pid" JFR.start name=mem settings=profile filename="$work/mem.jfr" >/dev/null
 a0=$(metric jvm_gc_memory_allocated_bytes_total); w0=$(metric count_edge_writes_total)
 wrk -t1 -c32 -d"${secs}s" -s bench/distinct.lua "http://127.0.0.1:$port" > "$work/wrk.txt" &
 wrkpid=$!
@@ -34,6 +35,8 @@ wait $wrkpid || true
 a1=$(metric jvm_gc_memory_allocated_bytes_total); w1=$(metric count_edge_writes_total)
 grep -E "Requests/sec|requests in" "$work/wrk.txt"
 echo "writes: $((w1 - w0)); allocated per write: $(( (a1 - a0) / (w1 - w0 > 0 ? w1 - w0 : 1) )) B"
+jcmd "$pid" JFR.stop name=mem >/dev/null
+"$(bin/find-jdk)/bin/jfr" view --width 160 allocation-by-site "$work/mem.jfr" | head -25 || true
 jcmd "$pid" GC.run >/dev/null; sleep 1
 jcmd "$pid" GC.heap_info | head -5
 echo "rss max: $max MB; rss at end, after a full GC: $(rss) MB"

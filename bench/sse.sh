@@ -55,11 +55,11 @@ bench --url "http://127.0.0.1:$eport" --connections "$conns" --counters 1000 --w
   --edge-pid "$edge_pid" --histograms "$work/edge-hist" "$@" > "$work/edge.txt" 2> "$work/edge-bench.log" || true
 cat "$work/edge.txt"
 bport=$(free_port)
-taskset -c "$edge_cpus" $java -cp cli/target/countctl.jar bench/BareSse.java "$bport" router > "$work/bare.log" 2>&1 &
+taskset -c "$edge_cpus" $java -cp cli/target/countctl.jar bench/BareSse.java "$bport" router strict > "$work/bare.log" 2>&1 &
 bare_pid=$!
 pids+=($bare_pid)
 wait_http "http://127.0.0.1:$bport/metrics"
-log "bare Vert.x SSE (Router), $conns connections"
+log "bare Vert.x SSE (Router, strict thread mode as the edge), $conns connections"
 bench --url "http://127.0.0.1:$bport" --connections "$conns" --counters 1000 --write-rate 1 --duration 1s --settle 0s \
   --edge-pid "$bare_pid" --histograms "$work/bare-hist" > "$work/bare.txt" 2> "$work/bare-bench.log" || true
 grep -E "connections_held|heap|  " "$work/bare.txt" || cat "$work/bare.txt"

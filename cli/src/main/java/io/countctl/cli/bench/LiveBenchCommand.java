@@ -101,7 +101,7 @@ public final class LiveBenchCommand implements Callable<Integer> {
   @Option(names = "--histograms", description = "Folder to keep the two class histograms in (with --edge-pid).")
   Path histograms;
 
-  @Option(names = "--write-connections", defaultValue = "32", description = "Keep-alive connections the writes go over (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--write-connections", defaultValue = "128", description = "Keep-alive connections the writes go over (default: ${DEFAULT-VALUE}).")
   int writeConnections;
 
   @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json.")
@@ -128,6 +128,10 @@ public final class LiveBenchCommand implements Callable<Integer> {
     // Per counter: the send time of the write that made each count (writes are +1, so count k is the k-th).
     ConcurrentHashMap<Long, Long> sentAt = new ConcurrentHashMap<>();
     Recorder latency = new Recorder(TimeUnit.SECONDS.toMicros(60), 3);
+    // The same from when the write was due at the steady rate: also counts the time it waited
+    // here for a free connection (coordinated omission included, as wrk2 counts it).
+    ConcurrentHashMap<Long, Long> dueAt = new ConcurrentHashMap<>();
+    Recorder dueLatency = new Recorder(TimeUnit.SECONDS.toMicros(300), 3);
     // The same from the write's acknowledgement (durable: it is in Kafka), which leaves out time a
     // write spent queued in this load generator before it was sent.
     ConcurrentHashMap<Long, Long> ackedAt = new ConcurrentHashMap<>();
@@ -207,6 +211,10 @@ public final class LiveBenchCommand implements Callable<Integer> {
           if (sent != null) {
             latency.recordValue(Math.max(1, TimeUnit.NANOSECONDS.toMicros(now - sent)));
           }
+          Long due = dueAt.get(slot(counter, shown));
+          if (due != null) {
+            dueLatency.recordValue(Math.min(TimeUnit.SECONDS.toMicros(300), Math.max(1, TimeUnit.NANOSECONDS.toMicros(now - due))));
+          }
           Long ack = ackedAt.get(slot(counter, shown));
           if (ack != null) {
             ackLatency.recordValue(Math.max(1, TimeUnit.NANOSECONDS.toMicros(now - ack)));
@@ -244,12 +252,14 @@ public final class LiveBenchCommand implements Callable<Integer> {
       int counter = c;
       long count = ++counts[counter];
       c = (c + 1) % counters;
-      // The intended send time: a write that waits for a free connection counts from when it was due.
-      sentAt.put(slot(counter, count), next);
+      dueAt.put(slot(counter, count), next);
       inFlight.incrementAndGet();
       http.request(new RequestOptions().setMethod(HttpMethod.PUT).setHost(writes.getHost()).setPort(wport)
               .setURI("/v1/" + run + "-" + counter + "/likes").putHeader("Content-Type", "application/json"))
-          .compose(req -> req.send(body))
+          .compose(req -> {
+            sentAt.put(slot(counter, count), System.nanoTime()); // a connection is free: it goes out now
+            return req.send(body);
+          })
           .compose(r -> r.body().map(b -> r.statusCode()))
           .onComplete(ar -> {
             inFlight.decrementAndGet();
@@ -297,6 +307,7 @@ public final class LiveBenchCommand implements Callable<Integer> {
     long settledMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - writesDone);
     Histogram h = latency.getIntervalHistogram();
     Histogram ackH = ackLatency.getIntervalHistogram();
+    Histogram dueH = dueLatency.getIntervalHistogram();
     JsonObject report = new JsonObject()
         .put("connections_requested", connections)
         .put("connections_held", held)
@@ -312,6 +323,8 @@ public final class LiveBenchCommand implements Callable<Integer> {
         .put("latency_p50_ms", h.getValueAtPercentile(50) / 1000.0)
         .put("latency_p99_ms", h.getValueAtPercentile(99) / 1000.0)
         .put("latency_max_ms", h.getMaxValue() / 1000.0)
+        .put("due_to_event_p50_ms", dueH.getValueAtPercentile(50) / 1000.0)
+        .put("due_to_event_p99_ms", dueH.getValueAtPercentile(99) / 1000.0)
         .put("ack_to_event_p50_ms", ackH.getValueAtPercentile(50) / 1000.0)
         .put("ack_to_event_p99_ms", ackH.getValueAtPercentile(99) / 1000.0)
         .put("backward_steps", backward.get())
