@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Memory of `countctl dev` (bench/RESULTS.md, "Memory"): RSS every 10 s while wrk writes to
-# DISTINCT (700 000) distinct counters for MEM_SECONDS (120), the live heap after a full GC at the
+# Memory of `countctl dev` (bench/RESULTS.md, "Memory"): DISTINCT (700 000) distinct counters
+# written by batches, then RSS every 10 s while wrk writes to them for MEM_SECONDS (120), the live
+# heap after a full GC at the
 # end, and bytes allocated per write (the JVM's jvm_gc_memory_allocated_bytes_total over the edge's
 # count_edge_writes_total; everything in the dev JVM counts: Kafka, the worker, the edge).
 # COUNTCTL_JAVA_OPTS is passed on (compare e.g. "-XX:+UseZGC -Xmx8g" with the default flags).
@@ -21,6 +22,18 @@ rss() { awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$pid/status"; }
 echo "flags: $(tr '\0' ' ' < /proc/$pid/cmdline | grep -o -- '-XX:[^ ]*\|-Xm[sx][^ ]*' | tr '\n' ' ')"
 echo "load: $(uptime)"
 echo "rss at start: $(rss) MB"
+# Every counter written once first, 5 000 per POST /v1/batch, so all DISTINCT exist whatever rate
+# wrk reaches on a busy machine; then wrk writes them again one PUT at a time.
+python3 - "$port" <<'PY'
+import json, os, sys, urllib.request
+port, n, step = sys.argv[1], int(os.environ["DISTINCT"]), 5000
+for start in range(0, n, step):
+    body = json.dumps({"writes": [{"id": "c%d" % i, "counter": "likes", "action": "increment"} for i in range(start, min(n, start + step))]})
+    req = urllib.request.Request("http://127.0.0.1:%s/v1/batch" % port, data=body.encode(), method="POST",
+                                 headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(req, timeout=60).read()
+PY
+echo "rss after writing $DISTINCT distinct counters: $(rss) MB"
 jcmd "$pid" JFR.start name=mem settings=profile filename="$work/mem.jfr" >/dev/null
 a0=$(metric jvm_gc_memory_allocated_bytes_total); w0=$(metric count_edge_writes_total)
 wrk -t1 -c32 -d"${secs}s" -s bench/distinct.lua "http://127.0.0.1:$port" > "$work/wrk.txt" &
@@ -39,5 +52,6 @@ jcmd "$pid" JFR.stop name=mem >/dev/null
 "$(bin/find-jdk)/bin/jfr" view --width 160 allocation-by-site "$work/mem.jfr" | head -25 || true
 jcmd "$pid" GC.run >/dev/null; sleep 1
 jcmd "$pid" GC.heap_info | head -5
+jcmd "$pid" GC.class_histogram | head -16
 echo "rss max: $max MB; rss at end, after a full GC: $(rss) MB"
 echo "load: $(uptime); dir $work"

@@ -4,6 +4,7 @@
 # `countctl bench-live` as another, each pinned to its cores with taskset:
 #   SSE_EDGE_CPUS (default 0)   the edge, the worker, Kafka and Redis
 #   SSE_LOAD_CPUS (default 1)   the load generator
+#   SSE_EDGE_JAR                 another edge-node.jar to measure (e.g. one built from an older commit)
 # Heap per connection is the edge's live heap (jcmd GC.class_histogram, after a full GC) with the
 # connections open minus before; the same is measured on bench/BareSse.java (Vert.x alone).
 # Usage: bench/sse.sh [connections (default 10000)] [extra bench-live options…]
@@ -41,7 +42,7 @@ COUNT_CLUSTER=sse COUNT_HTTP_PORT=$wport COUNT_PARTITIONS=4 \
 pids+=($!)
 COUNT_CLUSTER=sse COUNT_HTTP_PORT=$eport COUNT_INTERNAL_PORT=$iport COUNT_ADVERTISED_URL=http://127.0.0.1:$iport \
   COUNT_PARTITIONS=4 COUNT_SSE_MAX_STREAMS=$((conns + 1000)) COUNT_MAX_CONNECTIONS=$((conns + 2000)) \
-  taskset -c "$edge_cpus" $java -jar edge-node/target/edge-node.jar > "$work/edge.log" 2>&1 &
+  taskset -c "$edge_cpus" $java -jar "${SSE_EDGE_JAR:-edge-node/target/edge-node.jar}" > "$work/edge.log" 2>&1 &
 edge_pid=$!
 pids+=($edge_pid)
 wait_http "http://127.0.0.1:$eport/readyz"
