@@ -5,6 +5,7 @@
 #   SSE_EDGE_CPUS (default 0)   the edge, the worker, Kafka and Redis
 #   SSE_LOAD_CPUS (default 1)   the load generator
 #   SSE_EDGE_JAR                 another edge-node.jar to measure (e.g. one built from an older commit)
+#   SSE_WRITE_RATE (default 1000) writes per second while the connections are held
 # Heap per connection is the edge's live heap (jcmd GC.class_histogram, after a full GC) with the
 # connections open minus before; the same is measured on bench/BareSse.java (Vert.x alone).
 # Usage: bench/sse.sh [connections (default 10000)] [extra bench-live options…]
@@ -51,8 +52,9 @@ bench() { taskset -c "$load_cpus" $java -Xss256k -jar cli/target/countctl.jar be
 log "warm-up: 1000 connections, 500 writes/s for 15 s"
 bench --url "http://127.0.0.1:$eport" --connections 1000 --counters 500 --write-rate 500 --duration 15s -o json \
   > "$work/warm.json" 2> "$work/warm.log" || true
-log "edge: $conns connections, 1000 writes/s for 20 s"
-bench --url "http://127.0.0.1:$eport" --connections "$conns" --counters 1000 --write-rate 1000 --duration 20s \
+rate=${SSE_WRITE_RATE:-1000}
+log "edge: $conns connections, $rate writes/s for 20 s"
+bench --url "http://127.0.0.1:$eport" --connections "$conns" --counters 1000 --write-rate "$rate" --duration 20s \
   --edge-pid "$edge_pid" --histograms "$work/edge-hist" "$@" > "$work/edge.txt" 2> "$work/edge-bench.log" || true
 cat "$work/edge.txt"
 bport=$(free_port)
