@@ -37,8 +37,9 @@ import java.time.Duration;
  *   <tr><td>COUNT_REQUEST_READ_TIMEOUT_MS</td><td>10000</td><td>a request's body must have arrived this long after its head
  *       (slowloris); else 408 and the connection is closed</td></tr>
  *   <tr><td>COUNT_MAX_CONNECTIONS</td><td>20000</td><td>open connections on the public port; requests on more get 503 + Retry-After</td></tr>
- *   <tr><td>COUNT_SSE_MAX_STREAMS</td><td>15000</td><td>open SSE streams ({@code /stream}, {@code /top/stream}; about 17 KB of
- *       heap each, bench/RESULTS.md); more get 503 + Retry-After</td></tr>
+ *   <tr><td>COUNT_SSE_MAX_STREAMS</td><td>15000</td><td>open SSE streams ({@code /stream}, {@code /top/stream}; about 7 KB of
+ *       heap each, bench/RESULTS.md "SSE: memory and latency"); more get 503 + Retry-After. For 100 000 raise it and
+ *       COUNT_MAX_CONNECTIONS, give the heap ≥ 1 GB and the process a file limit above the connections</td></tr>
  *   <tr><td>COUNT_SSE_MAX_OPENS_PER_MINUTE</td><td>60</td><td>streams one connection may open per minute (each open and close
  *       is a subscription change in Kafka; HTTP/2 can open and reset many on one connection); more get 429 + Retry-After</td></tr>
  *   <tr><td>COUNT_MAX_BATCH_WRITES</td><td>10000</td><td>most writes in one {@code POST /v1/batch}</td></tr>

@@ -176,7 +176,12 @@ public final class EdgeNode implements AutoCloseable {
         .setMaxInitialLineLength(limits.maxUrlBytes())
         .setMaxHeaderSize(limits.maxHeaderBytes())
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-        .setIdleTimeout((int) limits.idleTimeout().toMillis());
+        .setIdleTimeout((int) limits.idleTimeout().toMillis())
+        // Every write to a connection happens on its event loop (completions from Kafka, Redis
+        // and the blocking pool hop back with runOnContext), so Vert.x may skip its per-connection
+        // MPSC outbound queue, whose first chunk alone is ~4.1 KB of heap: an idle SSE stream
+        // costs ~5 KB instead of ~10 (bench/RESULTS.md, "SSE: memory and latency").
+        .setStrictThreadMode(true);
   }
 
   static Map<String, Object> producerConfig(EdgeConfig config) {

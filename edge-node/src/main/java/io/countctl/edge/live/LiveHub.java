@@ -6,12 +6,13 @@ import io.countctl.edge.read.TotalsCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 /**
  * Which SSE connections watch which counters on this edge. The first watcher of a counter
@@ -26,6 +27,10 @@ import java.util.function.Consumer;
  * states of it are not sent as they are, each one instead triggers a new Redis snapshot from which
  * the view is computed again (snapshot offsets say exactly which of this edge's batches it holds).
  * Once a snapshot shows no local part, the counter leaves that state and pushed values flow again.
+ *
+ * <p>Streams are grouped by event loop ({@link LoopFanout}): a pushed change is one task per loop,
+ * which hands it to that loop's watchers of the counter, and each loop has one coalescing timer.
+ * Here only the number of watchers per counter is kept (for the subscriptions).
  */
 public final class LiveHub implements AutoCloseable {
   private final Vertx vertx;
@@ -33,8 +38,11 @@ public final class LiveHub implements AutoCloseable {
   private final TotalsCache cache;
   private final CountView view;
   private final long coalesceMs;
-  private final ConcurrentHashMap<CounterKey, Set<SseConnection>> watchers = new ConcurrentHashMap<>();
-  private final Set<SseConnection> connections = ConcurrentHashMap.newKeySet();
+  /** Watchers per counter watched on this edge, over all loops. */
+  private final ConcurrentHashMap<CounterKey, Integer> watchers = new ConcurrentHashMap<>();
+  /** One per event loop that has had a stream. */
+  private final ConcurrentHashMap<Object, LoopFanout> loops = new ConcurrentHashMap<>();
+  private final AtomicInteger connections = new AtomicInteger();
   /** Newest known value per counter subscribed (or being unsubscribed) on this edge. */
   private final ConcurrentHashMap<CounterKey, CountEvent> latest = new ConcurrentHashMap<>();
   /** Counters whose shown value included this edge's unapplied writes (see class comment). */
@@ -54,26 +62,35 @@ public final class LiveHub implements AutoCloseable {
     this.coalesceMs = coalesceMs;
     this.events = metrics.counter("count_edge_live_changes_total");
     this.stale = metrics.counter("count_edge_live_stale_changes_total");
-    Gauge.builder("count_edge_sse_connections", connections, Set::size).register(metrics);
+    Gauge.builder("count_edge_sse_connections", connections, AtomicInteger::get).register(metrics);
     Gauge.builder("count_edge_sse_watchers", watcherCount, AtomicInteger::get).register(metrics);
     Gauge.builder("count_edge_watched_counters", watchers, ConcurrentHashMap::size).register(metrics);
-    vertx.setPeriodic(heartbeatMs, id -> eachConnection(SseConnection::heartbeat));
+    vertx.setPeriodic(heartbeatMs, id -> eachLoop(loop -> loop.forEach(SseConnection::heartbeat)));
     subscriptions.start(watchers::containsKey, this::unsubscribed, () -> List.copyOf(watchers.keySet()), leaseMs);
   }
 
+  /**
+   * The streams of the event loop {@code context} runs on (a request's context is a duplicate of
+   * its server's: the loop, not the context object, is what they share).
+   */
+  LoopFanout loopOf(Context context) {
+    ContextInternal c = (ContextInternal) context;
+    return loops.computeIfAbsent(c.nettyEventLoop(), k -> new LoopFanout(vertx, c.unwrap(), coalesceMs));
+  }
+
+  /** On the stream's own loop. */
   void register(SseConnection c) {
-    if (!connections.add(c)) {
+    if (c.registered) {
       return;
     }
+    c.registered = true;
+    connections.incrementAndGet();
+    c.loop().add(c);
     for (CounterKey key : c.keys()) {
       boolean[] first = {false};
-      watchers.compute(key, (k, set) -> {
-        if (set == null) {
-          set = ConcurrentHashMap.newKeySet();
-          first[0] = true;
-        }
-        set.add(c);
-        return set;
+      watchers.compute(key, (k, n) -> {
+        first[0] = n == null;
+        return n == null ? 1 : n + 1;
       });
       watcherCount.incrementAndGet();
       if (first[0]) {
@@ -82,17 +99,19 @@ public final class LiveHub implements AutoCloseable {
     }
   }
 
-  /** Idempotent: every way a stream ends calls it. */
+  /** Idempotent: every way a stream ends calls it; on the stream's own loop. */
   void unregister(SseConnection c) {
-    if (!connections.remove(c)) {
+    if (!c.registered) {
       return;
     }
+    c.registered = false;
+    connections.decrementAndGet();
+    c.loop().remove(c);
     for (CounterKey key : c.keys()) {
       boolean[] last = {false};
-      watchers.computeIfPresent(key, (k, set) -> {
-        set.remove(c);
-        last[0] = set.isEmpty();
-        return set.isEmpty() ? null : set;
+      watchers.computeIfPresent(key, (k, n) -> {
+        last[0] = n <= 1;
+        return n <= 1 ? null : n - 1;
       });
       watcherCount.decrementAndGet();
       if (last[0]) {
@@ -132,12 +151,22 @@ public final class LiveHub implements AutoCloseable {
     return now == event;
   }
 
+  /** One task per event loop, which hands the change to that loop's watchers of the counter. */
   private void deliverToAll(CountEvent event, boolean fromView) {
-    Set<SseConnection> set = watchers.get(event.key());
-    if (set != null) {
-      for (SseConnection c : set) {
-        deliver(c, event, fromView);
-      }
+    if (!watchers.containsKey(event.key())) {
+      return;
+    }
+    for (LoopFanout loop : loops.values()) {
+      loop.run(() -> {
+        if (!loop.watches(event.key())) {
+          return;
+        }
+        if (!fromView && provisional.contains(event.key())) {
+          refresh(event.key()); // became provisional after this was queued: the refresh shows it
+          return;
+        }
+        loop.offer(event);
+      });
     }
   }
 
@@ -163,9 +192,9 @@ public final class LiveHub implements AutoCloseable {
             }
           }
           CountEvent first = current;
-          c.context().runOnContext(v -> {
+          c.loop().run(() -> {
             c.offerCurrent(first);
-            c.scheduleFlush(vertx, coalesceMs);
+            c.scheduleFlush();
           });
         });
       });
@@ -197,18 +226,6 @@ public final class LiveHub implements AutoCloseable {
     });
   }
 
-  /** Hands an event to a connection on its own event loop, and arms its flush timer. */
-  private void deliver(SseConnection c, CountEvent event, boolean fromView) {
-    c.context().runOnContext(v -> {
-      if (!fromView && provisional.contains(event.key())) {
-        refresh(event.key()); // became provisional after this was queued: the refresh shows it
-        return;
-      }
-      c.offer(event);
-      c.scheduleFlush(vertx, coalesceMs);
-    });
-  }
-
   /** A worker died: send every subscription again so its successor learns them. */
   public void resubscribeAll() {
     subscriptions.changed(List.copyOf(watchers.keySet()));
@@ -220,16 +237,17 @@ public final class LiveHub implements AutoCloseable {
 
   /** Open SSE connections on this edge. */
   public int connections() {
-    return connections.size();
+    return connections.get();
   }
 
   /** Ends every stream (edge shutdown): each unregisters, so the subscriptions are removed. */
   @Override
   public void close() {
-    java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(connections.size());
-    for (SseConnection c : List.copyOf(connections)) {
-      c.context().runOnContext(v -> {
-        c.end();
+    List<LoopFanout> all = List.copyOf(loops.values());
+    java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(all.size());
+    for (LoopFanout loop : all) {
+      loop.run(() -> {
+        loop.forEach(SseConnection::end);
         ended.countDown();
       });
     }
@@ -240,9 +258,9 @@ public final class LiveHub implements AutoCloseable {
     }
   }
 
-  private void eachConnection(Consumer<SseConnection> action) {
-    for (SseConnection c : connections) {
-      c.context().runOnContext(v -> action.accept(c));
+  private void eachLoop(java.util.function.Consumer<LoopFanout> action) {
+    for (LoopFanout loop : loops.values()) {
+      loop.run(() -> action.accept(loop));
     }
   }
 }

@@ -3,7 +3,6 @@ package io.countctl.edge.live;
 import io.countctl.core.key.CounterKey;
 import io.countctl.core.ops.ErrorReply;
 import io.countctl.edge.http.BadRequest;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -77,9 +76,8 @@ public final class LiveRoutes {
         .putHeader("Cache-Control", "no-cache")
         .putHeader("Content-Encoding", "identity") // gzip would hold events back in its buffer
         .putHeader("X-Accel-Buffering", "no");
-    Context loop = Vertx.currentContext();
     SseConnection[] self = new SseConnection[1];
-    SseConnection c = new SseConnection(r, loop, keys, () -> hub.unregister(self[0]));
+    SseConnection c = new SseConnection(r, hub.loopOf(Vertx.currentContext()), keys, () -> hub.unregister(self[0]));
     self[0] = c;
     // Every way the stream can end leads to SseConnection.finish, which unregisters once.
     r.closeHandler(v -> c.closed());

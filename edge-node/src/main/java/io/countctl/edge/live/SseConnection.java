@@ -1,15 +1,10 @@
 package io.countctl.edge.live;
 
 import io.countctl.core.key.CounterKey;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,40 +18,63 @@ import java.util.Optional;
  * <p>The SSE {@code id:} is the versions last sent, one per counter in the stream's order, joined
  * by '.' (empty: nothing sent yet), so {@code Last-Event-ID} tells any edge, also after a restart,
  * exactly what the client has.
+ *
+ * <p>Kept small on purpose (an edge holds 100 000 of these, bench/RESULTS.md "SSE: memory and
+ * latency"): the counters are an array searched in order (at most COUNT_SSE_MAX_COUNTERS, mostly
+ * one), and what changed since the last tick sits in an array by counter, made on the first
+ * change, instead of a per-stream HashMap and LinkedHashMap.
  */
 final class SseConnection {
   private final HttpServerResponse response;
-  private final Context context;
-  private final List<CounterKey> keys;
-  private final Map<CounterKey, Integer> index = new HashMap<>();
+  private final LoopFanout loop;
+  private final CounterKey[] keys;
   /** Version last sent per counter (by index), -1 for none. */
   private final long[] sent;
   /** Where {@link #sent} is only what the client claimed ({@code Last-Event-ID}): nothing sent since. */
   private final boolean[] claimed;
-  private final Map<CounterKey, CountEvent> dirty = new LinkedHashMap<>();
+  /** Newest value not sent yet per counter (by index); null until the first change. */
+  private CountEvent[] dirty;
+  private int dirtyCount;
   private final Runnable onEnd;
   private boolean closed;
-  private boolean flushArmed;
+  /** In its loop's list of streams to flush at the next tick ({@link LoopFanout}). */
+  boolean queued;
+  /** Counted in the hub (between {@link LiveHub#register} and {@link LiveHub#unregister}). */
+  boolean registered;
 
-  SseConnection(HttpServerResponse response, Context context, List<CounterKey> keys, Runnable onEnd) {
+  SseConnection(HttpServerResponse response, LoopFanout loop, List<CounterKey> keys, Runnable onEnd) {
     this.response = response;
-    this.context = context;
-    this.keys = List.copyOf(keys);
-    for (int i = 0; i < this.keys.size(); i++) {
-      index.put(this.keys.get(i), i);
-    }
-    this.sent = new long[this.keys.size()];
-    this.claimed = new boolean[this.keys.size()];
+    this.loop = loop;
+    this.keys = keys.toArray(CounterKey[]::new);
+    this.sent = new long[this.keys.length];
+    this.claimed = new boolean[this.keys.length];
     Arrays.fill(sent, -1);
     this.onEnd = onEnd;
   }
 
   List<CounterKey> keys() {
-    return keys;
+    return Arrays.asList(keys);
   }
 
-  Context context() {
-    return context;
+  /** The counter's position in this stream, -1 if it is not on it. */
+  private int indexOf(CounterKey key) {
+    for (int i = 0; i < keys.length; i++) {
+      if (keys[i].equals(key)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private void clearDirty() {
+    if (dirty != null && dirtyCount > 0) {
+      Arrays.fill(dirty, null);
+    }
+    dirtyCount = 0;
+  }
+
+  LoopFanout loop() {
+    return loop;
   }
 
   boolean isClosed() {
@@ -98,7 +116,7 @@ final class SseConnection {
   void reset(String reason) {
     Arrays.fill(sent, -1);
     Arrays.fill(claimed, false);
-    dirty.clear();
+    clearDirty();
     if (!closed) {
       response.write("event: reset\ndata: " + new JsonObject().put("reason", reason).encode() + "\n\n");
     }
@@ -112,8 +130,8 @@ final class SseConnection {
    * value and stay on it).
    */
   void offerCurrent(CountEvent event) {
-    Integer i = index.get(event.key());
-    if (i != null && claimed[i] && event.version() < sent[i]) {
+    int i = indexOf(event.key());
+    if (i >= 0 && claimed[i] && event.version() < sent[i]) {
       if (!closed) {
         response.write("event: reset\ndata: " + new JsonObject().put("reason",
             event.key() + ": the store holds an older version than the client has; starting over").encode() + "\n\n");
@@ -125,27 +143,35 @@ final class SseConnection {
 
   /** Notes a new value; sent at the next {@link #flush} unless not newer than what was sent. */
   void offer(CountEvent event) {
-    Integer i = index.get(event.key());
-    if (closed || i == null || event.version() <= sent[i]) {
+    int i = indexOf(event.key());
+    if (closed || i < 0 || event.version() <= sent[i]) {
       return;
     }
-    dirty.merge(event.key(), event, (old, now) -> now.version() >= old.version() ? now : old);
+    if (dirty == null) {
+      dirty = new CountEvent[keys.length];
+    }
+    CountEvent old = dirty[i];
+    if (old == null) {
+      dirtyCount++;
+      dirty[i] = event;
+    } else if (event.version() >= old.version()) {
+      dirty[i] = event;
+    }
   }
 
-  /** Arms a one-shot timer that flushes after the coalescing window, unless one is armed already. */
-  void scheduleFlush(Vertx vertx, long delayMs) {
-    if (!flushArmed && !closed) {
-      flushArmed = true;
-      vertx.setTimer(delayMs, id -> {
-        flushArmed = false;
-        flush();
-      });
-    }
+  /** Whether a change waits for the next {@link #flush}. */
+  boolean hasPending() {
+    return dirtyCount > 0 && !closed;
+  }
+
+  /** Sends what changed with its loop's next tick (one timer per event loop, not per stream). */
+  void scheduleFlush() {
+    loop.changed(this);
   }
 
   /** Sends what changed since the last tick, or drops the client if it cannot keep up. */
   void flush() {
-    if (closed || dirty.isEmpty()) {
+    if (closed || dirtyCount == 0) {
       return;
     }
     if (response.writeQueueFull()) {
@@ -153,16 +179,16 @@ final class SseConnection {
       return;
     }
     StringBuilder out = new StringBuilder();
-    for (CountEvent e : dirty.values()) {
-      int i = index.get(e.key());
-      if (e.version() <= sent[i]) {
+    for (int i = 0; i < dirty.length; i++) {
+      CountEvent e = dirty[i];
+      if (e == null || e.version() <= sent[i]) {
         continue;
       }
       sent[i] = e.version();
       claimed[i] = false;
-      out.append("event: count\n").append("data: ").append(e.json().encode()).append("\n\n");
+      out.append("event: count\n").append("data: ").append(e.encoded()).append("\n\n");
     }
-    dirty.clear();
+    clearDirty();
     if (!out.isEmpty()) {
       // One id for the whole tick, on its last event: it covers every counter's version.
       int last = out.lastIndexOf("event: count\n");
@@ -219,7 +245,7 @@ final class SseConnection {
       return false;
     }
     closed = true;
-    dirty.clear();
+    clearDirty();
     onEnd.run();
     return true;
   }

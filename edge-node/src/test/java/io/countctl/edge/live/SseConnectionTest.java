@@ -31,7 +31,7 @@ class SseConnectionTest {
   String written(Consumer<SseConnection> script) throws Exception {
     HttpServer server = vertx.createHttpServer().requestHandler(req -> {
       var r = req.response().setChunked(true);
-      SseConnection c = new SseConnection(r, vertx.getOrCreateContext(), List.of(HOT), () -> {});
+      SseConnection c = new SseConnection(r, new LoopFanout(vertx, vertx.getOrCreateContext(), 25), List.of(HOT), () -> {});
       script.accept(c);
       r.end();
     }).listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

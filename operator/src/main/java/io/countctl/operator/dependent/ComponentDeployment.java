@@ -116,6 +116,8 @@ public abstract class ComponentDeployment extends PlatformDependent<Deployment> 
         .endValueFrom()
         .build());
     env.addAll(ownEnv(plan));
+    ResourceRequirements resources = plan.resourcesOf(component).orElseGet(ResourceRequirements::new);
+    env.add(new EnvVarBuilder().withName("JAVA_TOOL_OPTIONS").withValue(jvmOptions(component)).build());
     return new ContainerBuilder()
         .withName(component.label())
         .withImage(plan.images().get(component))
@@ -126,12 +128,27 @@ public abstract class ComponentDeployment extends PlatformDependent<Deployment> 
         .addAllToPorts(ownPorts())
         .withLivenessProbe(probe("/healthz", 10, 6))
         .withReadinessProbe(probe("/readyz", 5, 3))
-        .withResources(plan.resourcesOf(component).orElseGet(ResourceRequirements::new))
+        .withResources(resources)
         .withNewSecurityContext()
         .withAllowPrivilegeEscalation(false)
         .withNewCapabilities().withDrop("ALL").endCapabilities()
         .endSecurityContext()
         .build();
+  }
+
+  /**
+   * The JVM's collector and heap, in step with the container's memory limit (bench/RESULTS.md,
+   * "Memory"). The heap is a share of the limit (the JVM reads the cgroup's), leaving the rest to
+   * metaspace, threads, Netty's direct buffers and the Kafka client: 70 % for the edge and the
+   * workers (G1: short pauses, returns memory it no longer needs), 60 % for the small downtime
+   * handler (Serial: a heap of tens of MB needs no concurrent collector). Without a limit the
+   * share is of the node's memory, so a limit is what makes it a plan; the JVM's own 25 % default
+   * would leave three quarters of a limit unused, and ZGC would grow to all of it.
+   */
+  static String jvmOptions(Component component) {
+    boolean small = component == Component.DOWNTIME_HANDLER;
+    return (small ? "-XX:+UseSerialGC -XX:MaxRAMPercentage=60" : "-XX:+UseG1GC -XX:MaxRAMPercentage=70")
+        + " -XX:+ExitOnOutOfMemoryError";
   }
 
   /** The account the pods run as: the downtime handler's own, or the platform's token-less one. */

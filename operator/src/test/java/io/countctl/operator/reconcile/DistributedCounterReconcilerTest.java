@@ -141,6 +141,8 @@ class DistributedCounterReconcilerTest {
     assertEquals("alpha-internal", env(edgeC).get("COUNT_INTERNAL_SECRET").getValueFrom().getSecretKeyRef().getName());
     assertEquals("http://$(POD_IP):8081", env(edgeC).get("COUNT_ADVERTISED_URL").getValue(), "workers call the internal port");
     assertEquals("8081", env(edgeC).get("COUNT_INTERNAL_PORT").getValue());
+    assertEquals("-XX:+UseG1GC -XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError", env(edgeC).get("JAVA_TOOL_OPTIONS").getValue(),
+        "the heap is a share of the container's memory limit");
     assertEquals(List.of("http:8080", "internal:8081"),
         edgeC.getPorts().stream().map(p -> p.getName() + ":" + p.getContainerPort()).toList());
     assertEquals("metadata.name", env(worker.getSpec().getTemplate().getSpec().getContainers().getFirst())
