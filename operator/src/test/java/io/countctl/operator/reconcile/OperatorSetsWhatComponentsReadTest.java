@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
 class OperatorSetsWhatComponentsReadTest {
   /** Variables on a Deployment that are no setting, each with its reason. */
   static final Map<String, String> NOT_SETTINGS = Map.of(
-      "POD_IP", "Kubernetes expands $(POD_IP) in the edge's COUNT_ADVERTISED_URL");
+      "POD_IP", "Kubernetes expands $(POD_IP) in the edge's COUNT_ADVERTISED_URL",
+      "JAVA_TOOL_OPTIONS", "read by the JVM itself: heap and collector sized to the container's memory limit");
 
   static final List<ComponentDeployment> DEPLOYMENTS = List.of(new EdgeDeploymentDependent(),
       new WorkerDeploymentDependent(), new DowntimeHandlerDeploymentDependent(), new RegionMergeDeploymentDependent());
