@@ -5,6 +5,7 @@ import io.countctl.api.config.Setting;
 import io.countctl.core.config.ConfigException;
 import io.countctl.core.config.Settings;
 import io.countctl.core.sketch.SketchSettings;
+import io.countctl.edge.http.CorsPolicy;
 import io.countctl.edge.http.HttpLimits;
 import java.net.URI;
 import java.time.Duration;
@@ -69,6 +70,8 @@ import java.time.Duration;
  *       workers read the same value); unique and top reads are sized by it, and {@code k} is bounded by topk</td></tr>
  *   <tr><td>COUNT_TOP_REFRESH_MS</td><td>500</td><td>how often each watched top-K list ({@code /top/stream}) is read
  *       again from Redis</td></tr>
+ *   <tr><td>COUNT_CORS_ORIGINS</td><td>none</td><td>origins whose pages may call the public API from a browser
+ *       ({@link CorsPolicy}, {@link io.countctl.edge.http.CrossOrigin}): a comma list or {@code *}; none: no CORS headers</td></tr>
  *   <tr><td>COUNT_TOP_MAX_STREAMS</td><td>10000</td><td>most {@code /top/stream} connections open at once; more get 503</td></tr>
  * </table>
  */
@@ -102,14 +105,15 @@ public record EdgeConfig(
     long topRefreshMs,
     int topMaxStreams,
     String httpHost,
-    Duration storeTimeout) {
+    Duration storeTimeout,
+    CorsPolicy cors) {
 
   /** The same configuration on these ports (port 0 is resolved before the servers start). */
   public EdgeConfig withPorts(int newHttpPort, int newInternalPort) {
     return new EdgeConfig(cluster, region, kafkaBootstrap, redisUrl, newHttpPort, newInternalPort, ackMode, flushInterval,
         edgeId, partitions, replication, limits, maxBatchWrites, maxPendingCounters, maxKafkaStall, writeTimeout,
         readCacheTtl, readCacheEntries, eventLoops, advertisedUrl, internalSecret, sseCoalesceMs, sseHeartbeatMs,
-        sseLeaseMs, sseMaxCounters, sketches, topRefreshMs, topMaxStreams, httpHost, storeTimeout);
+        sseLeaseMs, sseMaxCounters, sketches, topRefreshMs, topMaxStreams, httpHost, storeTimeout, cors);
   }
 
   /**
@@ -170,7 +174,8 @@ public record EdgeConfig(
         s.number(Setting.TOP_REFRESH_MS, 500, 10, 60_000),
         s.integer(Setting.TOP_MAX_STREAMS, 10_000, 1, 1_000_000),
         s.httpHost(),
-        s.millis(Setting.STORE_TIMEOUT_MS, 1_000, 10, 60_000));
+        s.millis(Setting.STORE_TIMEOUT_MS, 1_000, 10, 60_000),
+        CorsPolicy.parse(Setting.CORS_ORIGINS.key(), s.string(Setting.CORS_ORIGINS, "")));
   }
 
   private static String hostName() {

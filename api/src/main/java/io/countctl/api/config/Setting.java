@@ -87,6 +87,11 @@ public enum Setting {
       read(EDGE, "0",
           "port of `/internal/*` (workers' totals webhook, the downtime handler's resubscribe calls), never behind"
               + " the public Service (0: any free port; the operator sets 8081)")),
+  CORS_ORIGINS("COUNT_CORS_ORIGINS",
+      read(EDGE, "",
+          "origins whose pages may call the public API from a browser (CORS): `https://app.example,…`, or `*`"
+              + " for any; none: no CORS headers at all (the DistributedCounter's `spec.edge.cors.allowedOrigins`;"
+              + " `countctl dev`: `*` unless `--cors`)")),
   ACK_MODE("COUNT_ACK_MODE",
       read(EDGE, "durable", "`durable`: a write is answered once Kafka has it; `buffered`: at once")),
   FLUSH_MS("COUNT_FLUSH_MS",

@@ -47,7 +47,7 @@ public class DistributedCounterSpec {
   private Integer flushIntervalMs;
 
   @JsonPropertyDescription("Edge nodes (HTTP and SSE frontends); default 2 replicas.")
-  private ComponentSpec edge;
+  private EdgeSpec edge;
 
   @JsonPropertyDescription("Workers (reducers and live fan-out); default 2 replicas.")
   private ComponentSpec worker;
@@ -122,11 +122,11 @@ public class DistributedCounterSpec {
     this.flushIntervalMs = flushIntervalMs;
   }
 
-  public ComponentSpec getEdge() {
+  public EdgeSpec getEdge() {
     return edge;
   }
 
-  public void setEdge(ComponentSpec edge) {
+  public void setEdge(EdgeSpec edge) {
     this.edge = edge;
   }
 

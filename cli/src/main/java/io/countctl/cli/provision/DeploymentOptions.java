@@ -2,6 +2,7 @@ package io.countctl.cli.provision;
 
 import io.countctl.api.model.ComponentSpec;
 import io.countctl.api.model.DistributedCounterSpec;
+import io.countctl.api.model.EdgeSpec;
 import io.countctl.api.model.ImageSpec;
 import picocli.CommandLine.Option;
 
@@ -18,7 +19,8 @@ public final class DeploymentOptions {
 
   void applyTo(DistributedCounterSpec spec) {
     if (edges != null) {
-      spec.setEdge(replicas(spec.getEdge(), edges));
+      spec.setEdge(spec.getEdge() == null ? new EdgeSpec() : spec.getEdge());
+      spec.getEdge().setReplicas(edges);
     }
     if (workers != null) {
       spec.setWorker(replicas(spec.getWorker(), workers));

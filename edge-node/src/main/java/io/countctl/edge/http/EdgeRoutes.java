@@ -70,7 +70,7 @@ public final class EdgeRoutes {
     Router router = router(vertx, streamGate);
     BodyDeadlines deadlines = new BodyDeadlines(config.limits().requestReadTimeout().toMillis());
     vertx.setPeriodic(deadlines.tickMs(), id -> deadlines.sweep());
-    return new HotRoutes(this, router, config.limits().maxWriteBodyBytes(), deadlines);
+    return new HotRoutes(this, router, config.limits().maxWriteBodyBytes(), deadlines, config.cors().enabled());
   }
 
   /** @param streamGate runs before every SSE route (stream caps: {@link StreamGate}) */
@@ -82,6 +82,9 @@ public final class EdgeRoutes {
     BodyHandler batchBody = BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes());
     router.route().failureHandler(MalformedRequests::failure);
     router.route().handler(new BodyReadTimeout(vertx, limits.requestReadTimeout().toMillis()));
+    if (config.cors().enabled()) {
+      router.route().handler(new CrossOrigin(config.cors())); // before any body is read: a refused write is not
+    }
     // Every other request is read to its end (small limit) before it is answered, so a broken body
     // (an invalid chunk) gets 400 rather than the answer to the part before it.
     router.route().handler(ctx -> {
@@ -100,15 +103,18 @@ public final class EdgeRoutes {
     sketches.mount(router); // /unique, /top, /top/stream
     router.post("/v1/batch").handler(batchBody).handler(guard(this::batch));
     router.put("/v1/:id/:counter").handler(writeBody).handler(guard(this::put));
+    // navigator.sendBeacon can only POST (a text/plain body, no preflight): the same write as PUT.
+    router.post("/v1/:id/:counter").handler(writeBody).handler(guard(this::put));
     router.get("/v1/:id/:counter").handler(guard(this::get));
     router.get("/v1/:id/:counter/regions").handler(guard(this::regions));
+    Console.mount(router);
 
     router.errorHandler(404, ctx -> ErrorReply.send(ctx, 404, "not_found",
         "no route " + ctx.request().method() + " " + ctx.request().path()));
     router.errorHandler(405, ctx -> ErrorReply.send(ctx, 405, "method_not_allowed",
         ctx.request().method() + " is not allowed on " + ctx.request().path()));
     router.errorHandler(413, ctx -> ErrorReply.send(ctx, 413, "body_too_large",
-        ctx.request().method() == io.vertx.core.http.HttpMethod.PUT
+        !ctx.request().path().equals("/v1/batch")
             ? "a write's body is limited to " + limits.maxWriteBodyBytes() + " bytes"
             : "request bodies are limited to " + limits.maxBodyBytes() + " bytes"));
     router.errorHandler(400, ctx -> ErrorReply.send(ctx, 400, "bad_request", "the request could not be read"));
@@ -133,7 +139,11 @@ public final class EdgeRoutes {
     put(ctx.request(), ctx.pathParam("id"), ctx.pathParam("counter"), ctx.body().buffer());
   }
 
-  /** {@code PUT /v1/{id}/{counter}} once its body is read (from the router, or from {@link HotRoutes}). */
+  /**
+   * {@code PUT} (or {@code POST}) {@code /v1/{id}/{counter}} once its body is read (from the router,
+   * or from {@link HotRoutes}). The body is read as JSON whatever its content type says: a
+   * {@code sendBeacon} sends {@code text/plain;charset=UTF-8}.
+   */
   private void put(HttpServerRequest request, String id, String counter, Buffer body) {
     WriteRequest w = WriteRequest.parse(id, counter, body, request.getHeader("Idempotency-Key"));
     whenDone(request, writes.write(w), () -> answerCount(request, w.key(), true, false));
@@ -259,8 +269,7 @@ public final class EdgeRoutes {
       if (cause instanceof BadRequest refused) { // refused after an asynchronous check (a reused Idempotency-Key)
         Replies.error(request.response(), refused.status(), refused.code(), refused.getMessage());
       } else if (error != null) {
-        boolean keyed = request.method() == io.vertx.core.http.HttpMethod.PUT
-            && request.getHeader("Idempotency-Key") != null;
+        boolean keyed = !request.path().equals("/v1/batch") && request.getHeader("Idempotency-Key") != null;
         Replies.error(request.response(), 503, "not_confirmed", keyed
             ? "Kafka did not confirm the write in time; it may still be counted: retry with the same Idempotency-Key,"
                 + " which counts it once either way"

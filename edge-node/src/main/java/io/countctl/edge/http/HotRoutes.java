@@ -9,7 +9,8 @@ import io.vertx.core.http.HttpVersion;
 
 /**
  * The two requests nearly all traffic is, {@code PUT} and {@code GET} of {@code /v1/{id}/{counter}}
- * over HTTP/1.1, answered without the router: Vert.x Web's route matching (a regular expression per
+ * over HTTP/1.1 (and {@code POST}, the same write as {@code PUT}: {@code navigator.sendBeacon}),
+ * answered without the router: Vert.x Web's route matching (a regular expression per
  * route), routing context, body handler and per-request read timer were most of a request's CPU
  * and allocation (bench/RESULTS.md, "Edge write and read path: profile"). They run the same code
  * as the router's routes ({@link EdgeRoutes}), so answers and errors are the same.
@@ -18,7 +19,8 @@ import io.vertx.core.http.HttpVersion;
  * normalization, a write body with a {@code Content-Length} within the write limit and no {@code
  * Transfer-Encoding}, {@code Expect} or form content type, a read without a query or body.
  * Anything else — chunked or oversized bodies, escapes, dot segments, {@code ?scope=}, HTTP/2 —
- * goes to the router, which answers it exactly as before. One instance per event loop.
+ * goes to the router, which answers it exactly as before; with CORS on, so does every request that
+ * carries an {@code Origin} header ({@link CrossOrigin} is on the router). One instance per event loop.
  */
 public final class HotRoutes implements Handler<HttpServerRequest> {
   private static final String PREFIX = "/v1/";
@@ -27,18 +29,27 @@ public final class HotRoutes implements Handler<HttpServerRequest> {
   private final Handler<HttpServerRequest> router;
   private final int maxWriteBodyBytes;
   private final BodyDeadlines deadlines;
+  private final boolean crossOrigin;
 
-  HotRoutes(EdgeRoutes routes, Handler<HttpServerRequest> router, int maxWriteBodyBytes, BodyDeadlines deadlines) {
+  /**
+   * @param crossOrigin whether CORS is on: then a request with an {@code Origin} header goes to the
+   *     router, whose {@link CrossOrigin} answers it; requests without one stay here, as fast as ever
+   */
+  HotRoutes(EdgeRoutes routes, Handler<HttpServerRequest> router, int maxWriteBodyBytes, BodyDeadlines deadlines,
+      boolean crossOrigin) {
     this.routes = routes;
     this.router = router;
     this.maxWriteBodyBytes = maxWriteBodyBytes;
     this.deadlines = deadlines;
+    this.crossOrigin = crossOrigin;
   }
 
   @Override
   public void handle(HttpServerRequest request) {
     HttpMethod method = request.method();
-    if ((method == HttpMethod.PUT || method == HttpMethod.GET) && request.version() == HttpVersion.HTTP_1_1) {
+    if ((method == HttpMethod.PUT || method == HttpMethod.GET || method == HttpMethod.POST)
+        && request.version() == HttpVersion.HTTP_1_1
+        && !(crossOrigin && request.headers().contains(HttpHeaders.ORIGIN))) {
       String path = request.path();
       int slash = split(path);
       if (slash > 0) {

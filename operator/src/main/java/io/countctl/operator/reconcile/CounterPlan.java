@@ -65,6 +65,10 @@ public record CounterPlan(
       settings.put(Setting.PEERS.key(), spec.getPeers().stream()
           .map(p -> p.getRegion() + "=" + p.getUrl()).collect(Collectors.joining(",")));
     }
+    if (spec.getEdge() != null && spec.getEdge().getCors() != null && spec.getEdge().getCors().getAllowedOrigins() != null
+        && !spec.getEdge().getCors().getAllowedOrigins().isEmpty()) {
+      settings.put(Setting.CORS_ORIGINS.key(), String.join(",", spec.getEdge().getCors().getAllowedOrigins()));
+    }
     if (spec.getCounters() != null && !spec.getCounters().isEmpty()) {
       settings.put(Setting.COUNTER_OPTIONS.key(),
           spec.getCounters().stream().map(CounterPlan::counterOption).collect(Collectors.joining(",")));

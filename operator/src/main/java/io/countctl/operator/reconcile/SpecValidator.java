@@ -26,6 +26,7 @@ public final class SpecValidator {
   private static final Pattern REDIS = Pattern.compile("^rediss?://[^\\s/]+(:[0-9]+)?(/[0-9]*)?$");
   private static final Pattern REGION = Pattern.compile(CounterSpecs.REGION_PATTERN);
   private static final Pattern COUNTER = Pattern.compile(CounterSpecs.COUNTER_NAME_PATTERN);
+  private static final Pattern CORS_ORIGIN = Pattern.compile(CounterSpecs.CORS_ORIGIN_PATTERN);
   private static final Pattern SERVICE_TYPE = Pattern.compile(CounterSpecs.SERVICE_TYPE_PATTERN);
   private static final Pattern SECRET_NAME = Pattern.compile(CounterSpecs.SECRET_NAME_PATTERN);
   private static final Pattern SECRET_KEY = Pattern.compile(CounterSpecs.SECRET_KEY_PATTERN);
@@ -67,6 +68,7 @@ public final class SpecValidator {
     }
     range(problems, "spec.flushIntervalMs", spec.getFlushIntervalMs(), CounterSpecs.MIN_FLUSH_MS, CounterSpecs.MAX_FLUSH_MS);
     component(problems, "spec.edge", spec.getEdge());
+    cors(problems, spec.getEdge());
     component(problems, "spec.worker", spec.getWorker());
     component(problems, "spec.regionMerge", spec.getRegionMerge());
     component(problems, "spec.downtimeHandler", spec.getDowntimeHandler());
@@ -145,6 +147,23 @@ public final class SpecValidator {
   private static void component(List<String> problems, String at, ComponentSpec c) {
     if (c != null) {
       range(problems, at + ".replicas", c.getReplicas(), 1, 1000);
+    }
+  }
+
+  /** Each origin as a browser sends it, or {@code *} alone (what the edge accepts in COUNT_CORS_ORIGINS). */
+  private static void cors(List<String> problems, io.countctl.api.model.EdgeSpec edge) {
+    if (edge == null || edge.getCors() == null || edge.getCors().getAllowedOrigins() == null) {
+      return;
+    }
+    List<String> origins = edge.getCors().getAllowedOrigins();
+    for (int i = 0; i < origins.size(); i++) {
+      String o = origins.get(i);
+      if (o == null || !CORS_ORIGIN.matcher(o).matches()) {
+        problems.add("spec.edge.cors.allowedOrigins[" + i + "] must be scheme://host[:port] (no path) or *, got '" + o + "'");
+      }
+    }
+    if (origins.size() > 1 && origins.contains("*")) {
+      problems.add("spec.edge.cors.allowedOrigins: * (any origin) cannot be listed with other origins");
     }
   }
 
