@@ -22,10 +22,13 @@ final class Console {
   private Console() {}
 
   static void mount(Router router) {
-    router.get("/console").handler(ctx -> ctx.redirect("/console/"));
     StaticHandler files = StaticHandler.create(WEB_ROOT).setIndexPage("index.html").setDirectoryListing(false)
         .setMaxAgeSeconds(60); // short: a new edge version's console shows within a minute
     router.get("/console/*").handler(ctx -> {
+      if (ctx.request().path().equals("/console")) { // the page's relative links need the slash
+        ctx.redirect("/console/");
+        return;
+      }
       ctx.response().putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
           .putHeader("X-Content-Type-Options", "nosniff")
           .putHeader("Referrer-Policy", "no-referrer");
