@@ -39,12 +39,16 @@ class OperatorSetsWhatComponentsReadTest {
   static final List<ComponentDeployment> DEPLOYMENTS = List.of(new EdgeDeploymentDependent(),
       new WorkerDeploymentDependent(), new DowntimeHandlerDeploymentDependent(), new RegionMergeDeploymentDependent());
 
-  /** Peers, a peer secret, a flush interval and counter options: every optional setting is written. */
+  /** Peers, a peer secret, a flush interval, counter options and CORS: every optional setting is written. */
   static CounterPlan everything() {
     DistributedCounter dc = Samples.multiRegion();
     dc.getMetadata().setNamespace("apps");
     dc.getSpec().setFlushIntervalMs(20);
     dc.getSpec().setCounters(List.of(new CounterOptions("views", 14, 10, List.of("1h", "all"))));
+    if (dc.getSpec().getEdge() == null) {
+      dc.getSpec().setEdge(new io.countctl.api.model.EdgeSpec());
+    }
+    dc.getSpec().getEdge().setCors(new io.countctl.api.model.CorsSpec(List.of("https://app.example")));
     return CounterPlan.of(dc, ImageDefaults.BUILT_IN);
   }
 

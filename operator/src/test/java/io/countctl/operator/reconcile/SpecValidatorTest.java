@@ -36,6 +36,10 @@ class SpecValidatorTest {
         Arguments.of("spec.flushIntervalMs", (Consumer<DistributedCounter>) dc -> dc.getSpec().setFlushIntervalMs(0)),
         Arguments.of("spec.flushIntervalMs", (Consumer<DistributedCounter>) dc -> dc.getSpec().setFlushIntervalMs(60_001)),
         Arguments.of("spec.edge.replicas", (Consumer<DistributedCounter>) dc -> dc.getSpec().getEdge().setReplicas(0)),
+        Arguments.of("spec.edge.cors.allowedOrigins[1]", (Consumer<DistributedCounter>) dc -> dc.getSpec().getEdge()
+            .setCors(new io.countctl.api.model.CorsSpec(List.of("https://app.example", "https://app.example/path")))),
+        Arguments.of("spec.edge.cors.allowedOrigins", (Consumer<DistributedCounter>) dc -> dc.getSpec().getEdge()
+            .setCors(new io.countctl.api.model.CorsSpec(List.of("*", "https://app.example")))),
         Arguments.of("spec.worker.replicas", (Consumer<DistributedCounter>) dc -> dc.getSpec().getWorker().setReplicas(-1)),
         Arguments.of("spec.region", (Consumer<DistributedCounter>) dc -> dc.getSpec().setRegion("EU West")),
         Arguments.of("spec.peers[0].region", (Consumer<DistributedCounter>) dc -> dc.getSpec().setPeers(List.of(new PeerSpec("eu-west", "http://x")))),
