@@ -52,6 +52,11 @@ public final class DevCommand implements Callable<Integer> {
       description = "Peer regions' merge endpoints, name=url,… (COUNT_PEERS); starts the region-merge role.")
   String peers;
 
+  @Option(names = "--cors", defaultValue = DevPlatform.ANY_ORIGIN,
+      description = "Origins whose web pages may call the edge (COUNT_CORS_ORIGINS): a comma list, * for any (the"
+          + " default), or \"\" for no CORS headers.")
+  String cors;
+
   @Option(names = "--infra-only", description = "Start only Kafka and Redis and print their addresses, to run components as separate processes.")
   boolean infraOnly;
 
@@ -60,7 +65,7 @@ public final class DevCommand implements Callable<Integer> {
     PrintStream out = System.out;
     DevPlatform platform = new DevPlatform(new DevPlatform.Options(dataDir.toAbsolutePath(), port, ackMode,
         flushMs != null ? flushMs : ackMode.defaultFlushMs(), workers, partitions, cluster, infraOnly, region, mergePort,
-        peers, host), System.err);
+        peers, host, cors), System.err);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
       platform.close();
@@ -82,6 +87,9 @@ public final class DevCommand implements Callable<Integer> {
       String url = "http://" + shown + ":" + platform.edge().port();
       out.printf("%nCount is running (cluster '%s', %s mode, data in %s)%n", cluster, ackMode.name().toLowerCase(), dataDir.toAbsolutePath());
       out.printf("  edge node          %s%n", url);
+      out.printf("  live console       %s/console/%n", url);
+      out.printf("  CORS               %s%n", cors.isBlank() ? "off (no browser pages of other origins)"
+          : cors.strip().equals("*") ? "any origin may call the edge (--cors to restrict)" : cors);
       out.printf("  edge internal      http://%s:%d (workers' webhook; takes the run's secret only)%n", shown,
           platform.edge().internalPort());
       for (int i = 0; i < platform.workers().size(); i++) {

@@ -26,10 +26,16 @@ import java.util.Map;
 final class DevPlatform implements AutoCloseable {
   /** What to start. */
   record Options(Path dataDir, int port, AckMode ackMode, long flushMs, int workers, int partitions, String cluster,
-      boolean infraOnly, String region, int mergePort, String peers, String host) {
+      boolean infraOnly, String region, int mergePort, String peers, String host, String cors) {
     Options(Path dataDir, int port, AckMode ackMode, long flushMs, int workers, int partitions, String cluster,
         boolean infraOnly) {
       this(dataDir, port, ackMode, flushMs, workers, partitions, cluster, infraOnly, "local", 0, "", LOOPBACK);
+    }
+
+    Options(Path dataDir, int port, AckMode ackMode, long flushMs, int workers, int partitions, String cluster,
+        boolean infraOnly, String region, int mergePort, String peers, String host) {
+      this(dataDir, port, ackMode, flushMs, workers, partitions, cluster, infraOnly, region, mergePort, peers, host,
+          ANY_ORIGIN);
     }
 
     /** Where the components reach each other: the bind host, or loopback when that is every interface. */
@@ -40,6 +46,8 @@ final class DevPlatform implements AutoCloseable {
 
   /** What {@code countctl dev} binds unless told {@code --host}: nothing is reachable from the network. */
   static final String LOOPBACK = "127.0.0.1";
+  /** {@code --cors}'s default: on one's own machine, pages of any origin (a dev server on another port) may call the edge. */
+  static final String ANY_ORIGIN = "*";
 
   static boolean isWildcard(String host) {
     return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
@@ -98,6 +106,7 @@ final class DevPlatform implements AutoCloseable {
     // Workers and the downtime handler reach the edge's internal port, on the address it is bound to.
     int internalPort = io.countctl.core.config.FreePort.pick();
     step("edge node", () -> edge = EdgeNode.start(EdgeConfig.from(settings(common, Map.of(
+        Setting.CORS_ORIGINS.key(), options.cors(),
         Settings.HTTP_PORT, Integer.toString(options.port()),
         Settings.ACK_MODE, options.ackMode().name().toLowerCase(),
         Settings.FLUSH_MS, Long.toString(options.flushMs()),
@@ -119,6 +128,7 @@ final class DevPlatform implements AutoCloseable {
     m.putAll(own);
     return Settings.of(m);
   }
+
 
   private void step(String what, Runnable start) {
     long t0 = System.nanoTime();
