@@ -276,9 +276,19 @@ class BrowserEndToEndTest {
     assertTrue(browser.findElement(By.id("status")).getText().contains("watching 2 counters over one connection"),
         browser.findElement(By.id("status")).getText());
     assertTrue(browser.getCurrentUrl().endsWith("#console-1%2Flikes,console-1%2Fviews"), browser.getCurrentUrl());
+    // A +1 carrying a user and an item: the unique count and the top items follow.
+    browser.findElement(By.cssSelector("details summary")).sendKeys(Keys.ENTER);
+    browser.findElement(By.id("user")).sendKeys("user-7");
+    browser.findElement(By.id("item")).sendKeys("fr");
+    plus.sendKeys(Keys.ENTER);
+    await().atMost(Duration.ofSeconds(15)).until(() -> shownCount("console-1/likes").equals("4"));
+    await().atMost(Duration.ofSeconds(15)).until(() -> card("console-1/likes").findElement(By.cssSelector(".unique"))
+        .getText().startsWith("≈ 1 "));
+    await().atMost(Duration.ofSeconds(15)).until(() -> card("console-1/likes").findElement(By.cssSelector(".top"))
+        .getText().contains("fr — 1"));
     // Regions as the edge reports them.
     await().atMost(Duration.ofSeconds(5)).until(() -> card("console-1/likes").findElement(By.cssSelector(".regions"))
-        .getText().contains("local (here) 3"));
+        .getText().contains("local (here) 4"));
   }
 
   static WebElement card(String key) {

@@ -50,7 +50,7 @@
     el.querySelector("[data-action=inc]").setAttribute("aria-label", "Add 1 to " + key);
     el.querySelector("[data-action=dec]").setAttribute("aria-label", "Subtract 1 from " + key);
     el.querySelector("[data-action=remove]").setAttribute("aria-label", "Stop watching " + key);
-    const c = { id, counter, el, count: null, detailsAt: 0, detailsTimer: null };
+    const c = { id, counter, el, count: null, detailsAt: 0, detailsTimer: null, detailsWanted: false };
     cards.set(key, c);
     list.append(el);
     $("empty").hidden = true;
@@ -134,18 +134,24 @@
     }
   }
 
-  /** Reads the unique count, top items and regions again, at most once per DETAILS_EVERY_MS. */
+  /**
+   * Reads the unique count, top items and regions again: at once, or DETAILS_EVERY_MS after the
+   * last read; a change seen while a read is under way reads them once more after it.
+   */
   function details(c) {
-    const wait = c.detailsAt + DETAILS_EVERY_MS - Date.now();
+    c.detailsWanted = true;
     if (c.detailsTimer) return;
+    const wait = Math.max(0, c.detailsAt + DETAILS_EVERY_MS - Date.now());
     c.detailsTimer = setTimeout(async () => {
+      c.detailsWanted = false;
       c.detailsAt = Date.now();
       try {
         await Promise.all([unique(c), top(c), regions(c)]);
       } finally {
         c.detailsTimer = null;
+        if (c.detailsWanted && cards.get(keyOf(c.id, c.counter)) === c) details(c);
       }
-    }, Math.max(0, wait));
+    }, wait);
   }
 
   async function readJson(url) {
