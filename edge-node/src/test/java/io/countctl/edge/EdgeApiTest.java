@@ -97,7 +97,8 @@ class EdgeApiTest {
       "PUT|/v1/bad-1%2Fx/likes|{\"action\":\"increment\"}|400|invalid_key",
       "PUT|/v1//likes|{\"action\":\"increment\"}|400|invalid_path",
       "DELETE|/v1/bad-1/likes||405|method_not_allowed",
-      "POST|/v1/bad-1/likes|{\"action\":\"increment\"}|405|method_not_allowed",
+      "PATCH|/v1/bad-1/likes|{\"action\":\"increment\"}|405|method_not_allowed",
+      "POST|/v1/bad-1/likes|{\"action\":\"nope\"}|400|invalid_action", // POST is a write as PUT (sendBeacon)
       "GET|/v2/anything||404|not_found",
       "POST|/v1/batch|{\"writes\":[{\"id\":\"bad-1\",\"counter\":\"likes\",\"action\":\"increment\"},{\"id\":\"bad-1\",\"counter\":\"likes\",\"action\":\"nope\"}]}|400|invalid_action",
   })
