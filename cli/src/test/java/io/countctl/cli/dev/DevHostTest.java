@@ -28,6 +28,15 @@ class DevHostTest {
   }
 
   @Test
+  void anyOriginMayCallTheDevEdgeUnlessCorsSaysOtherwise() {
+    assertEquals("*", parse("dev").cors);
+    assertEquals("*", options("127.0.0.1").cors());
+    assertEquals("https://app.example,http://localhost:5173",
+        parse("dev", "--cors", "https://app.example,http://localhost:5173").cors);
+    assertEquals("", parse("dev", "--cors", "").cors);
+  }
+
+  @Test
   void componentsReachEachOtherOnAnAddressTheyBind() {
     assertEquals("127.0.0.1", options("127.0.0.1").localHost());
     assertEquals("127.0.0.1", options("0.0.0.0").localHost(), "every interface includes loopback");

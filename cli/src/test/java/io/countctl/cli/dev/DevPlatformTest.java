@@ -126,6 +126,14 @@ class DevPlatformTest {
       assertEquals(expected, new io.vertx.core.json.JsonObject(r.body()).getLong("count"));
     });
 
+    // Pages of any origin may call the edge of countctl dev (--cors), its console is served.
+    HttpResponse<String> cross = http.send(HttpRequest.newBuilder(url).header("Origin", "http://localhost:5173").GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals("*", cross.headers().firstValue("Access-Control-Allow-Origin").orElse(null), cross.headers().toString());
+    HttpResponse<String> console = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/console/"))
+        .GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, console.statusCode());
+
     // The data commands against the restarted platform.
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     PrintStream stdout = System.out;
