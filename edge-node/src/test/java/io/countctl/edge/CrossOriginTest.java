@@ -217,7 +217,8 @@ class CrossOriginTest {
 
   @Test
   void streamsAreReadableCrossOrigin() throws Exception {
-    for (String path : List.of("/v1/cors-live/likes/stream", "/v1/stream?counters=cors-live/likes,cors-live/views")) {
+    for (String path : List.of("/v1/cors-live/likes/stream", "/v1/stream?counters=cors-live/likes,cors-live/views",
+        "/v1/cors-live/likes/top/stream?by=item&k=3")) {
       RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(listed.port())
           .setURI(path).putHeader("Origin", APP).putHeader("Accept", "text/event-stream");
       HttpClientResponse resp = client.request(o).compose(req -> req.send())
