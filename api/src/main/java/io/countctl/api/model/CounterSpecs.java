@@ -29,9 +29,10 @@ public final class CounterSpecs {
   public static final int DEFAULT_TOPK = 32;
   /**
    * One entry of an edge's CORS origins: {@code *} (any origin), or a browser origin as the
-   * {@code Origin} header carries it, {@code scheme://host[:port]} without path or trailing slash.
+   * {@code Origin} header carries it, {@code scheme://host[:port]} without path or trailing slash;
+   * the schemes Vert.x Web's {@code CorsHandler} takes.
    */
-  public static final String CORS_ORIGIN_PATTERN = "^(\\*|[a-zA-Z][a-zA-Z0-9+.-]*://[^/\\s,*]+)$";
+  public static final String CORS_ORIGIN_PATTERN = "^(\\*|(http|https|chrome-extension|moz-extension)://[^/\\s,*]+)$";
   public static final int MIN_FLUSH_MS = 1;
   public static final int MAX_FLUSH_MS = 60_000;
 

@@ -83,7 +83,7 @@ public final class EdgeRoutes {
     router.route().failureHandler(MalformedRequests::failure);
     router.route().handler(new BodyReadTimeout(vertx, limits.requestReadTimeout().toMillis()));
     if (config.cors().enabled()) {
-      router.route().handler(new CrossOrigin(config.cors())); // before any body is read: a refused write is not
+      router.route().handler(new CrossOrigin(config.cors())); // first: a refused write's body is never read
     }
     // Every other request is read to its end (small limit) before it is answered, so a broken body
     // (an invalid chunk) gets 400 rather than the answer to the part before it.

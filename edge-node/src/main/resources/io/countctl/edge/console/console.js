@@ -214,8 +214,9 @@
     e.preventDefault();
     const id = $("id").value.trim();
     const counter = $("counter").value.trim();
-    if (!id || !counter || id.includes("/") || counter.includes("/") || counter.includes(",") || id.includes(",")) {
-      showError($("add-error"), "Id and counter are needed, without '/' or ','.");
+    const bad = /[\/,\s\p{Cc}]/u; // what the edge refuses in a key (CounterKey)
+    if (!id || !counter || bad.test(id) || bad.test(counter)) {
+      showError($("add-error"), "Id and counter are needed, without '/', ',', spaces or control characters.");
       return;
     }
     showError($("add-error"), "");

@@ -46,7 +46,7 @@ class CorsPolicyTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"app.example", "https://app.example/", "https://app.example/path", "https://*.example",
-      "*,https://app.example", "https://a.example https://b.example"})
+      "*,https://app.example", "https://a.example https://b.example", "file://x", "ws://app.example"})
   void whatIsNoOriginIsRefusedNamingTheSetting(String value) {
     ConfigException e = assertThrows(ConfigException.class, () -> parse(value));
     assertTrue(e.getMessage().startsWith("COUNT_CORS_ORIGINS"), e.getMessage());
