@@ -39,14 +39,17 @@ public final class TestServers implements AutoCloseable {
 
   /**
    * A fresh, modifiable map of what every component of {@code cluster} needs to run against these
-   * servers: the cluster name, Kafka's bootstrap servers, Redis's URL and any free HTTP port.
+   * servers (the cluster name, Kafka's bootstrap servers, Redis's URL, any free HTTP port),
+   * overlaid by {@code own}.
    */
-  public Map<String, String> settings(String cluster) {
-    return new HashMap<>(Map.of(
+  public Map<String, String> settings(String cluster, Map<String, String> own) {
+    Map<String, String> m = new HashMap<>(Map.of(
         Setting.CLUSTER.key(), cluster,
         Setting.KAFKA_BOOTSTRAP.key(), kafka.bootstrapServers(),
         Setting.REDIS_URL.key(), redis.url().toString(),
         Setting.HTTP_PORT.key(), "0"));
+    m.putAll(own);
+    return m;
   }
 
   /** Redis first, then Kafka: the reverse of the start. */

@@ -4,7 +4,6 @@ import io.countctl.api.config.Setting;
 import io.countctl.core.config.Settings;
 import io.countctl.edge.EdgeConfig;
 import io.countctl.edge.EdgeNode;
-import io.countctl.testkit.KafkaTestCluster;
 import io.countctl.testkit.RedisTestServer;
 import io.countctl.testkit.TestServers;
 import io.countctl.worker.Worker;
@@ -36,9 +35,7 @@ public final class PlatformFixture implements AutoCloseable {
    */
   public static PlatformFixture start(String cluster, Map<String, String> common) {
     TestServers servers = TestServers.start();
-    Map<String, String> m = servers.settings(cluster);
-    m.put(Setting.PARTITIONS.key(), "4");
-    m.put(Setting.EVENT_LOOPS.key(), "2");
+    Map<String, String> m = servers.settings(cluster, Map.of(Setting.PARTITIONS.key(), "4", Setting.EVENT_LOOPS.key(), "2"));
     m.putAll(common);
     return new PlatformFixture(servers, m);
   }
@@ -94,10 +91,6 @@ public final class PlatformFixture implements AutoCloseable {
 
   public EdgeNode edge(int i) {
     return edges.get(i);
-  }
-
-  public KafkaTestCluster kafka() {
-    return servers.kafka();
   }
 
   public RedisTestServer redis() {
