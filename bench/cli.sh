@@ -5,10 +5,16 @@
 # to ready. Each figure: BENCH_RUNS runs (default 9), median and spread (min … max).
 # Reference in the same run: `java -version` with the same JDK and flags (the JVM's own floor).
 # Usage: bench/cli.sh   (prints a Markdown table; bench/RESULTS.md keeps the latest)
+#        BENCH_ONLY=short|get_n|dev_restart bench/cli.sh   (one group of rows: the short commands,
+#        `get -n` against the API server, or the `countctl dev` restarts)
+# Each restart also logs the JVM's CPU time (user+sys) at ready and countctl dev's phase lines, as
+# wall time alone says little on a shared machine.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 runs=${BENCH_RUNS:-9}
+only=${BENCH_ONLY:-}
+want() { [ -z "$only" ] || [ "$only" = "$1" ]; }
 work=$(mktemp -d /tmp/count-cli.XXXXXX)
 dev_pid=""
 api_pid=""
@@ -49,15 +55,18 @@ bin/countctl inc likes post-1 --url "$url" >/dev/null
 log "measuring ($runs runs each)"
 echo "| command (\`countctl dev\` running, warm disk cache) | median (min … max) | goal |"
 echo "|---|---|---|"
+if want short; then
 row "reference: \`java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -version\`" "—" \
   $(timed "$java_home/bin/java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -version)
 row "\`countctl --version\`" "≤ 0.15 s" $(timed bin/countctl --version)
 row "\`countctl --help\`" "≤ 0.15 s" $(timed bin/countctl --help)
 row "\`countctl get likes post-1\`" "≤ 0.3 s" $(timed bin/countctl get likes post-1 --url "$url")
 row "\`countctl inc likes post-1\`" "≤ 0.3 s" $(timed bin/countctl inc likes post-1 --url "$url")
+fi
 
 # A local API server: fabric8's CRUD mock as a process (testkit's StandaloneApiServer), with the
 # CRD and the sample counter installed in namespace apps. It serves until its stdin closes.
+if want get_n; then
 log "starting a local Kubernetes API server (fabric8 mock)"
 mkfifo "$work/api.in"
 ( cd cli && exec "$java_home/bin/java" -cp target/countctl.jar:../testkit/target/classes \
@@ -72,18 +81,23 @@ bin/countctl get -n apps --kubeconfig "$work/kubeconfig" >/dev/null # answers: t
 row "\`countctl get -n apps\` against a local API server" "≤ 0.5 s" \
   $(timed bin/countctl get -n apps --kubeconfig "$work/kubeconfig")
 exec 8>&-
+fi
 
 # Second start: kill -9 (what a crash or a closed laptop lid leaves), start again on the same
 # data, time to /readyz. Fewer runs: each is a whole platform start.
+if want dev_restart; then
 starts=()
-for _ in 1 2 3; do
+for i in 1 2 3; do
   kill -9 "$dev_pid"; wait "$dev_pid" 2>/dev/null || true
   t0=$(now)
-  bin/countctl dev --port "$port" --data-dir "$work/data" >>"$work/dev.log" 2>&1 &
-  dev_pid=$!
-  wait_ready "$url" || { log "dev did not become ready; see $work/dev.log"; exit 1; }
+  bin/countctl dev --port "$port" --data-dir "$work/data" >"$work/dev-$i.log" 2>&1 &
+  dev_pid=$! # bin/countctl execs the JVM: this is its pid
+  wait_ready "$url" || { log "dev did not become ready; see $work/dev-$i.log"; exit 1; }
   starts+=("$(since "$t0")")
+  cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$dev_pid/stat")
+  log "restart $i: ready after ${starts[-1]} s, CPU ${cpu} s (user+sys); phases: $(grep 'ready in' "$work/dev-$i.log" | sed 's/^ *//' | paste -sd ';' -)"
 done
 row "\`countctl dev\` second start (data kept, after kill -9) to ready" "≤ 10 s" \
   $(printf '%s\n' "${starts[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.3f %.3f %.3f\n", a[2], a[1], a[NR]}')
+fi
 log "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) at the end; JDK $java_home"

@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.countctl.core.config.Settings;
-import io.countctl.testkit.KafkaTestCluster;
-import io.countctl.testkit.RedisTestServer;
+import io.countctl.testkit.TestServers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,20 +24,14 @@ import org.junit.jupiter.api.Test;
 class BadInputCorpusTest {
   static final String SECRET = "corpus-secret";
   static final String TARGET = "/v1/corpus/likes";
-  static KafkaTestCluster kafka;
-  static RedisTestServer redis;
+  static TestServers servers;
   static EdgeNode edge;
   static EdgeHttp http;
 
   @BeforeAll
   static void start() {
-    kafka = KafkaTestCluster.start();
-    redis = RedisTestServer.start();
-    Map<String, String> settings = new java.util.HashMap<>(Map.of(
-        Settings.CLUSTER, "corpus",
-        Settings.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
-        Settings.REDIS_URL, redis.url().toString(),
-        Settings.HTTP_PORT, "0",
+    servers = TestServers.start();
+    Map<String, String> settings = servers.settings("corpus", Map.of(
         "COUNT_PARTITIONS", "2",
         "COUNT_EVENT_LOOPS", "2",
         "COUNT_INTERNAL_SECRET", SECRET,
@@ -55,8 +48,7 @@ class BadInputCorpusTest {
   @AfterAll
   static void stop() {
     edge.close();
-    redis.close();
-    kafka.close();
+    servers.close();
   }
 
   /** One request of the corpus: what it is, its bytes, and whether a closed connection is an answer. */

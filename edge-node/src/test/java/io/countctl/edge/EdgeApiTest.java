@@ -7,8 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.countctl.core.batch.DeltaBatchCodec;
 import io.countctl.core.config.Settings;
 import io.countctl.core.config.Topics;
-import io.countctl.testkit.KafkaTestCluster;
-import io.countctl.testkit.RedisTestServer;
+import io.countctl.testkit.TestServers;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -34,30 +33,21 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The edge's HTTP contract against a real Kafka and Redis (no worker: reads show the edge's own writes). */
 class EdgeApiTest {
-  static KafkaTestCluster kafka;
-  static RedisTestServer redis;
+  static TestServers servers;
   static EdgeNode edge;
   static EdgeHttp http;
 
   @BeforeAll
   static void start() {
-    kafka = KafkaTestCluster.start();
-    redis = RedisTestServer.start();
-    edge = EdgeNode.start(EdgeConfig.from(Settings.of(Map.of(
-        Settings.CLUSTER, "api",
-        Settings.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
-        Settings.REDIS_URL, redis.url().toString(),
-        Settings.HTTP_PORT, "0",
-        "COUNT_PARTITIONS", "4",
-        "COUNT_EVENT_LOOPS", "2"))));
+    servers = TestServers.start();
+    edge = EdgeNode.start(EdgeConfig.from(Settings.of(servers.settings("api", Map.of("COUNT_PARTITIONS", "4", "COUNT_EVENT_LOOPS", "2")))));
     http = EdgeHttp.to(edge.port());
   }
 
   @AfterAll
   static void stop() {
     edge.close();
-    redis.close();
-    kafka.close();
+    servers.close();
   }
 
   @Test
@@ -153,7 +143,7 @@ class EdgeApiTest {
     Map<String, Long> seen = new HashMap<>();
     Set<Integer> partitions = new HashSet<>();
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers.kafka().bootstrapServers(),
         ConsumerConfig.GROUP_ID_CONFIG, "edge-test-" + System.nanoTime(),
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       c.subscribe(List.of(new Topics("api").deltas()));

@@ -7,8 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.countctl.core.config.ConfigException;
 import io.countctl.core.config.Settings;
-import io.countctl.testkit.KafkaTestCluster;
-import io.countctl.testkit.RedisTestServer;
+import io.countctl.testkit.TestServers;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
@@ -33,27 +32,19 @@ import org.junit.jupiter.api.Test;
  */
 class HttpDoorsTest {
   static final String SECRET = "doors-secret";
-  static KafkaTestCluster kafka;
-  static RedisTestServer redis;
+  static TestServers servers;
   static EdgeNode edge;
   static EdgeHttp http;
 
   static Map<String, String> settings(Map<String, String> extra) {
-    Map<String, String> m = new HashMap<>(Map.of(
-        Settings.CLUSTER, "doors",
-        Settings.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
-        Settings.REDIS_URL, redis.url().toString(),
-        Settings.HTTP_PORT, "0",
-        "COUNT_PARTITIONS", "2",
-        "COUNT_EVENT_LOOPS", "2"));
+    Map<String, String> m = servers.settings("doors", Map.of("COUNT_PARTITIONS", "2", "COUNT_EVENT_LOOPS", "2"));
     m.putAll(extra);
     return m;
   }
 
   @BeforeAll
   static void start() {
-    kafka = KafkaTestCluster.start();
-    redis = RedisTestServer.start();
+    servers = TestServers.start();
     Map<String, String> tight = new HashMap<>(Map.of(
         "COUNT_INTERNAL_SECRET", SECRET,
         "COUNT_MAX_WRITE_BODY_BYTES", "512",
@@ -72,8 +63,7 @@ class HttpDoorsTest {
   @AfterAll
   static void stop() {
     edge.close();
-    redis.close();
-    kafka.close();
+    servers.close();
   }
 
   // ---- item 12: the internal port ----

@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.countctl.core.config.Settings;
-import io.countctl.testkit.KafkaTestCluster;
-import io.countctl.testkit.RedisTestServer;
+import io.countctl.testkit.TestServers;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -21,23 +20,17 @@ import org.junit.jupiter.api.Test;
  * bound, and takes writes again by itself once Kafka is back.
  */
 class KafkaOutageTest {
-  KafkaTestCluster kafka;
-  RedisTestServer redis;
+  TestServers servers;
   EdgeNode edge;
   EdgeHttp http;
 
   @BeforeEach
   void start() {
-    kafka = KafkaTestCluster.start();
-    redis = RedisTestServer.start();
+    servers = TestServers.start();
   }
 
   EdgeNode edge(String mode, Map<String, String> extra) {
-    java.util.HashMap<String, String> m = new java.util.HashMap<>(Map.of(
-        Settings.CLUSTER, "outage",
-        Settings.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
-        Settings.REDIS_URL, redis.url().toString(),
-        Settings.HTTP_PORT, "0",
+    Map<String, String> m = servers.settings("outage", Map.of(
         Settings.ACK_MODE, mode,
         "COUNT_PARTITIONS", "2",
         "COUNT_EVENT_LOOPS", "1",
@@ -54,15 +47,14 @@ class KafkaOutageTest {
     if (edge != null) {
       edge.close();
     }
-    redis.close();
-    kafka.close();
+    servers.close();
   }
 
   @Test
   void durableWritesGet503WithRetryAfterWhileKafkaIsDown() {
     edge("durable", Map.of());
     http.put("o-1", "likes", "{\"action\":\"increment\"}");
-    kafka.stopBrokers();
+    servers.kafka().stopBrokers();
     AtomicLong acked = new AtomicLong(1);
     AtomicLong unconfirmed = new AtomicLong();
     await().atMost(Duration.ofSeconds(30)).until(() -> {
@@ -90,7 +82,7 @@ class KafkaOutageTest {
   void anUnconfirmedWriteSaysWhatARetryDoes() {
     edge("durable", Map.of("COUNT_MAX_KAFKA_STALL_MS", "600000"));
     http.put("o-2", "likes", "{\"action\":\"increment\"}");
-    kafka.stopBrokers();
+    servers.kafka().stopBrokers();
     // Two writes accepted (the stall limit is far), then never confirmed: the 503 says what a
     // retry does, which depends on whether the first attempt carried an Idempotency-Key.
     java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
@@ -121,7 +113,7 @@ class KafkaOutageTest {
   @Test
   void bufferedEdgeCapsItsTableAt503() {
     edge("buffered", Map.of("COUNT_MAX_PENDING_COUNTERS", "50", "COUNT_MAX_KAFKA_STALL_MS", "600000"));
-    kafka.stopBrokers();
+    servers.kafka().stopBrokers();
     int accepted = 0;
     HttpResponse<String> last = null;
     for (int i = 0; i < 200; i++) {

@@ -7,8 +7,7 @@ import io.countctl.core.config.Settings;
 import io.countctl.core.config.Topics;
 import io.countctl.core.kafka.KeyPartitions;
 import io.countctl.core.key.CounterKey;
-import io.countctl.testkit.KafkaTestCluster;
-import io.countctl.testkit.RedisTestServer;
+import io.countctl.testkit.TestServers;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -31,8 +30,7 @@ import org.junit.jupiter.api.Test;
 
 /** SSE streams and the internal webhook on one edge, with real Kafka and Redis. */
 class LiveStreamTest {
-  static KafkaTestCluster kafka;
-  static RedisTestServer redis;
+  static TestServers servers;
   static EdgeNode edge;
   static EdgeHttp http;
   /** The internal port, where workers push changes. */
@@ -40,18 +38,13 @@ class LiveStreamTest {
 
   @BeforeAll
   static void start() {
-    kafka = KafkaTestCluster.start();
-    redis = RedisTestServer.start();
-    edge = EdgeNode.start(EdgeConfig.from(Settings.of(Map.of(
-        Settings.CLUSTER, "live",
-        Settings.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
-        Settings.REDIS_URL, redis.url().toString(),
-        Settings.HTTP_PORT, "0",
+    servers = TestServers.start();
+    edge = EdgeNode.start(EdgeConfig.from(Settings.of(servers.settings("live", Map.of(
         "COUNT_PARTITIONS", "4",
         "COUNT_EVENT_LOOPS", "2",
         "COUNT_SSE_HEARTBEAT_MS", "300",
         "COUNT_INTERNAL_SECRET", "live-secret",
-        "COUNT_SSE_COALESCE_MS", "5"))));
+        "COUNT_SSE_COALESCE_MS", "5")))));
     http = EdgeHttp.to(edge.port());
     internal = EdgeHttp.internal(edge);
   }
@@ -59,8 +52,7 @@ class LiveStreamTest {
   @AfterAll
   static void stop() {
     edge.close();
-    redis.close();
-    kafka.close();
+    servers.close();
   }
 
   /** Opens a stream and collects its data lines as JSON objects. */
@@ -257,7 +249,7 @@ class LiveStreamTest {
     open("/v1/sub-7/likes/stream");
     CounterKey key = new CounterKey("sub-7", "likes");
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers.kafka().bootstrapServers(),
         ConsumerConfig.GROUP_ID_CONFIG, "sub-check-" + System.nanoTime(),
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       c.subscribe(List.of(new Topics("live").subscriptions()));

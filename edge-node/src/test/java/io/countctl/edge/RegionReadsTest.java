@@ -10,8 +10,7 @@ import io.countctl.core.key.CounterKey;
 import io.countctl.core.store.CounterStore;
 import io.countctl.core.store.RegionEntry;
 import io.countctl.core.store.RegionStore;
-import io.countctl.testkit.KafkaTestCluster;
-import io.countctl.testkit.RedisTestServer;
+import io.countctl.testkit.TestServers;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -27,21 +26,17 @@ import org.junit.jupiter.api.Test;
  * part is the edge's own not-yet-stored writes.
  */
 class RegionReadsTest {
-  static KafkaTestCluster kafka;
-  static RedisTestServer redis;
+  static TestServers servers;
   static EdgeNode edge;
   static CounterStore store;
   static EdgeHttp http;
 
   @BeforeAll
   static void start() {
-    kafka = KafkaTestCluster.start();
-    redis = RedisTestServer.start();
-    edge = EdgeNode.start(EdgeConfig.from(Settings.of(Map.of(
-        Settings.CLUSTER, "geo", Settings.REGION, "eu",
-        Settings.KAFKA_BOOTSTRAP, kafka.bootstrapServers(), Settings.REDIS_URL, redis.url().toString(),
-        Settings.HTTP_PORT, "0", "COUNT_PARTITIONS", "2", "COUNT_EVENT_LOOPS", "1", "COUNT_READ_CACHE_MS", "20"))));
-    store = new CounterStore(redis.url(), "geo", 2);
+    servers = TestServers.start();
+    edge = EdgeNode.start(EdgeConfig.from(Settings.of(servers.settings("geo", Map.of(Settings.REGION, "eu",
+        "COUNT_PARTITIONS", "2", "COUNT_EVENT_LOOPS", "1", "COUNT_READ_CACHE_MS", "20")))));
+    store = new CounterStore(servers.redis().url(), "geo", 2);
     http = EdgeHttp.to(edge.port());
   }
 
@@ -49,8 +44,7 @@ class RegionReadsTest {
   static void stop() {
     edge.close();
     store.close();
-    redis.close();
-    kafka.close();
+    servers.close();
   }
 
   @Test

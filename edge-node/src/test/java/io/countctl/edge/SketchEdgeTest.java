@@ -19,8 +19,7 @@ import io.countctl.core.sketch.TopEntry;
 import io.countctl.core.sketch.TopItems;
 import io.countctl.core.sketch.UniqueSketch;
 import io.countctl.core.store.RedisKeys;
-import io.countctl.testkit.KafkaTestCluster;
-import io.countctl.testkit.RedisTestServer;
+import io.countctl.testkit.TestServers;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
@@ -60,8 +59,7 @@ class SketchEdgeTest {
   static final RedisKeys KEYS = new RedisKeys(CLUSTER);
   static final SketchSettings SETTINGS = SketchSettings.parse(OPTIONS);
 
-  static KafkaTestCluster kafka;
-  static RedisTestServer redis;
+  static TestServers servers;
   static EdgeNode edge;
   static EdgeHttp http;
   static Jedis jedis;
@@ -69,22 +67,17 @@ class SketchEdgeTest {
 
   @BeforeAll
   static void start() {
-    kafka = KafkaTestCluster.start();
-    redis = RedisTestServer.start();
-    edge = EdgeNode.start(EdgeConfig.from(Settings.of(Map.of(
-        Settings.CLUSTER, CLUSTER,
-        Settings.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
-        Settings.REDIS_URL, redis.url().toString(),
-        Settings.HTTP_PORT, "0",
+    servers = TestServers.start();
+    edge = EdgeNode.start(EdgeConfig.from(Settings.of(servers.settings(CLUSTER, Map.of(
         "COUNT_PARTITIONS", "2",
         "COUNT_EVENT_LOOPS", "2",
         "COUNT_SSE_HEARTBEAT_MS", "300",
         "COUNT_TOP_MAX_STREAMS", "2",
-        SketchSettings.SETTING, OPTIONS))));
+        SketchSettings.SETTING, OPTIONS)))));
     http = EdgeHttp.to(edge.port());
-    jedis = new Jedis(redis.url());
+    jedis = new Jedis(servers.redis().url());
     deltas = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers.kafka().bootstrapServers(),
         ConsumerConfig.GROUP_ID_CONFIG, "sketch-test-" + System.nanoTime(),
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     deltas.subscribe(List.of(new Topics(CLUSTER).deltas()));
@@ -95,8 +88,7 @@ class SketchEdgeTest {
     deltas.close();
     jedis.close();
     edge.close();
-    redis.close();
-    kafka.close();
+    servers.close();
   }
 
   // ---- writes

@@ -15,8 +15,7 @@ import io.countctl.core.kafka.KeyPartitions;
 import io.countctl.core.kafka.TopicProvisioner;
 import io.countctl.core.key.CounterKey;
 import io.countctl.core.store.CounterStore;
-import io.countctl.testkit.KafkaTestCluster;
-import io.countctl.testkit.RedisTestServer;
+import io.countctl.testkit.TestServers;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.InetSocketAddress;
@@ -48,8 +47,7 @@ import org.junit.jupiter.api.Test;
 class FanoutTest {
   static final int PARTITIONS = 4;
   static final String CLUSTER = "fanout";
-  static KafkaTestCluster kafka;
-  static RedisTestServer redis;
+  static TestServers servers;
   static CounterStore store;
   static KafkaProducer<byte[], byte[]> producer;
   static Worker worker;
@@ -65,11 +63,10 @@ class FanoutTest {
 
   @BeforeAll
   static void start() throws Exception {
-    kafka = KafkaTestCluster.start();
-    redis = RedisTestServer.start();
-    TopicProvisioner.ensureTopics(kafka.bootstrapServers(), new Topics(CLUSTER), PARTITIONS, (short) 1);
-    store = new CounterStore(redis.url(), CLUSTER, 2);
-    producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+    servers = TestServers.start();
+    TopicProvisioner.ensureTopics(servers.kafka().bootstrapServers(), new Topics(CLUSTER), PARTITIONS, (short) 1);
+    store = new CounterStore(servers.redis().url(), CLUSTER, 2);
+    producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers.kafka().bootstrapServers(),
         ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
     frontend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     frontend.createContext("/internal/totals", ex -> {
@@ -92,13 +89,9 @@ class FanoutTest {
     });
     frontend.start();
     frontendUrl = "http://127.0.0.1:" + frontend.getAddress().getPort();
-    worker = Worker.start(WorkerConfig.from(Settings.of(Map.of(
-        Settings.CLUSTER, CLUSTER,
-        Settings.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
-        Settings.REDIS_URL, redis.url().toString(),
-        Settings.HTTP_PORT, "0",
+    worker = Worker.start(WorkerConfig.from(Settings.of(servers.settings(CLUSTER, Map.of(
         "COUNT_WORKER_ID", "fanout-1",
-        "COUNT_PARTITIONS", Integer.toString(PARTITIONS)))));
+        "COUNT_PARTITIONS", Integer.toString(PARTITIONS))))));
   }
 
   @AfterAll
@@ -107,8 +100,7 @@ class FanoutTest {
     frontend.stop(0);
     producer.close();
     store.close();
-    redis.close();
-    kafka.close();
+    servers.close();
   }
 
   static void increment(String id, long by) throws Exception {

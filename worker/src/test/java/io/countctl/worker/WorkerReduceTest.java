@@ -15,8 +15,7 @@ import io.countctl.core.key.CounterKey;
 import io.countctl.core.store.CounterStore;
 import io.countctl.core.totals.TotalChange;
 import io.countctl.core.totals.TotalChangeCodec;
-import io.countctl.testkit.KafkaTestCluster;
-import io.countctl.testkit.RedisTestServer;
+import io.countctl.testkit.TestServers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,8 +42,7 @@ import org.junit.jupiter.api.Test;
  */
 class WorkerReduceTest {
   static final int PARTITIONS = 4;
-  KafkaTestCluster kafka;
-  RedisTestServer redis;
+  TestServers servers;
   CounterStore store;
   KafkaProducer<byte[], byte[]> producer;
   final List<Worker> workers = new ArrayList<>();
@@ -54,12 +52,11 @@ class WorkerReduceTest {
 
   @BeforeEach
   void start() {
-    kafka = KafkaTestCluster.start();
-    redis = RedisTestServer.start();
+    servers = TestServers.start();
     cluster = "w" + System.nanoTime() % 100_000;
-    TopicProvisioner.ensureTopics(kafka.bootstrapServers(), new Topics(cluster), PARTITIONS, (short) 1);
-    store = new CounterStore(redis.url(), cluster, 2);
-    producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+    TopicProvisioner.ensureTopics(servers.kafka().bootstrapServers(), new Topics(cluster), PARTITIONS, (short) 1);
+    store = new CounterStore(servers.redis().url(), cluster, 2);
+    producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers.kafka().bootstrapServers(),
         ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
   }
 
@@ -68,19 +65,14 @@ class WorkerReduceTest {
     workers.forEach(Worker::close);
     producer.close();
     store.close();
-    redis.close();
-    kafka.close();
+    servers.close();
   }
 
   Worker worker(String id) {
-    Worker w = Worker.start(WorkerConfig.from(Settings.of(Map.of(
-        Settings.CLUSTER, cluster,
-        Settings.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
-        Settings.REDIS_URL, redis.url().toString(),
-        Settings.HTTP_PORT, "0",
+    Worker w = Worker.start(WorkerConfig.from(Settings.of(servers.settings(cluster, Map.of(
         "COUNT_WORKER_ID", id,
         "COUNT_PARTITIONS", Integer.toString(PARTITIONS),
-        "COUNT_MAX_POLL_RECORDS", "50"))));
+        "COUNT_MAX_POLL_RECORDS", "50")))));
     workers.add(w);
     return w;
   }
@@ -194,7 +186,7 @@ class WorkerReduceTest {
   }
 
   KafkaConsumer<byte[], byte[]> consumer() {
-    return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+    return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers.kafka().bootstrapServers(),
         ConsumerConfig.GROUP_ID_CONFIG, "check-" + System.nanoTime(),
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }

@@ -23,8 +23,7 @@ import io.countctl.core.sketch.TopEntry;
 import io.countctl.core.sketch.UniqueSketch;
 import io.countctl.core.store.CounterStore;
 import io.countctl.core.store.SketchStore;
-import io.countctl.testkit.KafkaTestCluster;
-import io.countctl.testkit.RedisTestServer;
+import io.countctl.testkit.TestServers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,8 +47,7 @@ import org.junit.jupiter.api.Test;
 class WorkerSketchTest {
   static final int PARTITIONS = 4;
   static final CounterKey VIDEO = new CounterKey("video-9", "views");
-  KafkaTestCluster kafka;
-  RedisTestServer redis;
+  TestServers servers;
   CounterStore store;
   SketchStore sketches;
   KafkaProducer<byte[], byte[]> producer;
@@ -65,13 +63,12 @@ class WorkerSketchTest {
 
   @BeforeEach
   void start() {
-    kafka = KafkaTestCluster.start();
-    redis = RedisTestServer.start();
+    servers = TestServers.start();
     cluster = "s" + System.nanoTime() % 100_000;
-    TopicProvisioner.ensureTopics(kafka.bootstrapServers(), new Topics(cluster), PARTITIONS, (short) 1);
-    store = new CounterStore(redis.url(), cluster, 2);
+    TopicProvisioner.ensureTopics(servers.kafka().bootstrapServers(), new Topics(cluster), PARTITIONS, (short) 1);
+    store = new CounterStore(servers.redis().url(), cluster, 2);
     sketches = new SketchStore(store);
-    producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+    producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers.kafka().bootstrapServers(),
         ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
   }
 
@@ -80,20 +77,15 @@ class WorkerSketchTest {
     workers.forEach(Worker::close);
     producer.close();
     store.close();
-    redis.close();
-    kafka.close();
+    servers.close();
   }
 
   Worker worker(String id) {
-    Worker w = Worker.start(WorkerConfig.from(Settings.of(Map.of(
-        Settings.CLUSTER, cluster,
-        Settings.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
-        Settings.REDIS_URL, redis.url().toString(),
-        Settings.HTTP_PORT, "0",
+    Worker w = Worker.start(WorkerConfig.from(Settings.of(servers.settings(cluster, Map.of(
         "COUNT_WORKER_ID", id,
         "COUNT_PARTITIONS", Integer.toString(PARTITIONS),
         "COUNT_MAX_POLL_RECORDS", "20",
-        "COUNT_FANOUT", "false"))));
+        "COUNT_FANOUT", "false")))));
     workers.add(w);
     return w;
   }

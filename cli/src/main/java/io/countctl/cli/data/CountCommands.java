@@ -1,7 +1,7 @@
 package io.countctl.cli.data;
 
-import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,18 +26,19 @@ public final class CountCommands {
     @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table, json or yaml (default: ${DEFAULT-VALUE}).")
     String output;
 
-    int print(JsonObject answer) {
+    int print(Map<String, Object> answer) {
+      Long count = EdgeJson.getLong(answer, "count");
+      String updated = EdgeJson.getString(answer, "updated_at");
       switch (output.toLowerCase()) {
-        case "json" -> System.out.println(answer.encode());
+        case "json" -> System.out.println(EdgeJson.encode(answer));
         case "yaml" -> System.out.printf("id: %s%ncounter: %s%ncount: %d%nupdated_at: %s%n", id, counter,
-            answer.getLong("count"), answer.getString("updated_at") == null ? "null" : "\"" + answer.getString("updated_at") + "\"");
-        default -> System.out.printf("%s/%s = %d%s%n", id, counter, answer.getLong("count"),
-            answer.getString("updated_at") == null ? "" : "  (updated " + answer.getString("updated_at") + ")");
+            count, updated == null ? "null" : "\"" + updated + "\"");
+        default -> System.out.printf("%s/%s = %d%s%n", id, counter, count, updated == null ? "" : "  (updated " + updated + ")");
       }
       return 0;
     }
 
-    int run(java.util.function.Function<EdgeClient, JsonObject> call) {
+    int run(java.util.function.Function<EdgeClient, Map<String, Object>> call) {
       try {
         return print(call.apply(new EdgeClient(url)));
       } catch (EdgeClient.EdgeError e) {

@@ -1,6 +1,5 @@
 package io.countctl.cli.data;
 
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,6 +9,8 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The few edge calls the data commands make, with errors a person can act on.
@@ -17,7 +18,8 @@ import java.nio.charset.StandardCharsets;
  * <p>One request per command, so start-up is what counts: {@link HttpURLConnection} answers a
  * first request in ~0.1 s, where {@code java.net.http.HttpClient} spends 0.4-0.7 s building its
  * default TLS context before the first byte (measured on this project's 2-core machines; see
- * bench/RESULTS.md, "countctl start-up").
+ * bench/RESULTS.md, "countctl start-up"). Answers are read with {@link EdgeJson}, not Vert.x's
+ * {@code JsonObject}, for the same reason.
  */
 final class EdgeClient {
   private static final int CONNECT_TIMEOUT_MS = 3_000;
@@ -28,28 +30,31 @@ final class EdgeClient {
     this.base = base;
   }
 
-  JsonObject write(String counter, String id, boolean increment, long by, String idempotencyKey) {
-    String body = new JsonObject().put("action", increment ? "increment" : "decrement").put("by", by).encode();
+  Map<String, Object> write(String counter, String id, boolean increment, long by, String idempotencyKey) {
+    Map<String, Object> write = new LinkedHashMap<>();
+    write.put("action", increment ? "increment" : "decrement");
+    write.put("by", by);
+    String body = EdgeJson.encode(write);
     return send("PUT", path(id, counter), body, idempotencyKey);
   }
 
-  JsonObject read(String counter, String id) {
+  Map<String, Object> read(String counter, String id) {
     return read(counter, id, "global");
   }
 
   /** {@code scope}: global (every region) or region (the edge's region only). */
-  JsonObject read(String counter, String id, String scope) {
+  Map<String, Object> read(String counter, String id, String scope) {
     URI uri = scope.equals("global") ? path(id, counter) : URI.create(path(id, counter) + "?scope=" + enc(scope));
     return send("GET", uri, null, null);
   }
 
   /** {@code GET /v1/{id}/{counter}/unique}. */
-  JsonObject unique(String counter, String id) {
+  Map<String, Object> unique(String counter, String id) {
     return send("GET", URI.create(path(id, counter) + "/unique"), null, null);
   }
 
   /** {@code GET /v1/{id}/{counter}/top}; null parameters are left to the edge's defaults. */
-  JsonObject top(String counter, String id, String by, Integer k, String window) {
+  Map<String, Object> top(String counter, String id, String by, Integer k, String window) {
     return send("GET", topUri(counter, id, by, k, window, false), null, null);
   }
 
@@ -80,7 +85,7 @@ final class EdgeClient {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  private JsonObject send(String method, URI uri, String body, String idempotencyKey) {
+  private Map<String, Object> send(String method, URI uri, String body, String idempotencyKey) {
     HttpURLConnection c = null;
     try {
       c = (HttpURLConnection) uri.toURL().openConnection();
@@ -107,15 +112,17 @@ final class EdgeClient {
       try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
         text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
-      JsonObject answer;
+      Map<String, Object> answer;
       try {
-        answer = new JsonObject(text);
+        answer = EdgeJson.parseObject(text);
       } catch (RuntimeException e) {
         throw new EdgeError(base + " answered " + status + " with a body that is not JSON: is it a Count edge?");
       }
       if (status != 200) {
-        JsonObject err = answer.getJsonObject("error", new JsonObject());
-        throw new EdgeError(err.getString("message", "HTTP " + status) + " (" + err.getString("code", "error") + ")");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> err = answer.get("error") instanceof Map<?, ?> e ? (Map<String, Object>) e : Map.of();
+        throw new EdgeError(orElse(EdgeJson.getString(err, "message"), "HTTP " + status)
+            + " (" + orElse(EdgeJson.getString(err, "code"), "error") + ")");
       }
       return answer;
     } catch (ConnectException e) {
@@ -129,6 +136,10 @@ final class EdgeClient {
         c.disconnect();
       }
     }
+  }
+
+  private static String orElse(String s, String otherwise) {
+    return s == null ? otherwise : s;
   }
 
   /** An edge call that failed; the message is for the user. */

@@ -60,7 +60,7 @@ public final class SketchCommands {
 
     @Override
     public Integer call() {
-      return target.run(c -> target.output.unique(System.out, target.counter, target.id, c.unique(target.counter, target.id)));
+      return target.run(c -> target.output.unique(System.out, target.counter, target.id, new JsonObject(c.unique(target.counter, target.id))));
     }
   }
 
@@ -95,7 +95,7 @@ public final class SketchCommands {
     public Integer call() throws InterruptedException {
       if (!watch) {
         return target.run(c -> target.output.top(System.out, target.counter, target.id,
-            c.top(target.counter, target.id, by, k, window)));
+            new JsonObject(c.top(target.counter, target.id, by, k, window))));
       }
       return follow(new EdgeClient(target.url).topUri(target.counter, target.id, by, k, window, true));
     }

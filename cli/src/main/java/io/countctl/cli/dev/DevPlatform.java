@@ -17,11 +17,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Everything {@code countctl dev} runs, started in dependency order and stopped in reverse:
- * Redis and Kafka first; then (unless infra-only) the region-merge role when there are peers, the
- * downtime handler, the workers and the edge.
+ * Kafka, and beside it (on a thread of their own) Redis and then the downtime handler, which needs
+ * only Redis; then (unless infra-only) the region-merge role when there are peers, the workers and
+ * the edge.
  */
 final class DevPlatform implements AutoCloseable {
   /** What to start. */
@@ -55,9 +58,10 @@ final class DevPlatform implements AutoCloseable {
 
   private final Options options;
   private final PrintStream log;
-  private EmbeddedRedis redis;
-  private EmbeddedKafka kafka;
-  private DowntimeHandler downtime;
+  // Set by the start thread and the thread beside it, read by the shutdown hook's close().
+  private volatile EmbeddedRedis redis;
+  private volatile EmbeddedKafka kafka;
+  private volatile DowntimeHandler downtime;
   private final List<Worker> workers = new ArrayList<>();
   private EdgeNode edge;
   private RegionMerger merger;
@@ -69,34 +73,57 @@ final class DevPlatform implements AutoCloseable {
 
   DevPlatform start() {
     DevPorts ports = DevPorts.loadOrCreate(mkdirs(options.dataDir()));
-    step("Redis", () -> redis = EmbeddedRedis.start(options.dataDir().resolve("redis"), ports.redis(),
-        options.ackMode() == AckMode.DURABLE));
-    step("Kafka (KRaft)", () -> kafka = EmbeddedKafka.start(options.dataDir().resolve("kafka"), ports));
-    if (options.infraOnly()) {
-      return this;
-    }
     Map<String, String> common = new HashMap<>(Map.of(
         Settings.CLUSTER, options.cluster(),
-        Settings.KAFKA_BOOTSTRAP, kafka.bootstrap(),
-        Settings.REDIS_URL, redis.url().toString(),
+        Settings.KAFKA_BOOTSTRAP, EmbeddedKafka.bootstrap(ports),
+        Settings.REDIS_URL, EmbeddedRedis.url(ports.redis()).toString(),
         Settings.REGION, options.region(),
         Settings.HTTP_HOST, options.host(),
         Setting.PARTITIONS.key(), Integer.toString(options.partitions())));
+    // The shared secret of internal calls (workers → downtime handler and edge, downtime handler →
+    // edge): one per run, never stored; the edge and the downtime handler refuse calls without it.
+    String secret = newSecret();
+    // Kafka takes most of a start (seconds of class loading; after a kill -9 also the old broker's
+    // session, see EmbeddedKafka). Redis and the downtime handler, which uses Redis only, start
+    // beside it instead of after it.
+    log.printf("starting Kafka (KRaft), Redis%s …%n", options.infraOnly() ? "" : " and the downtime handler");
+    CompletableFuture<Void> beside = CompletableFuture.runAsync(() -> {
+      timed("Redis", () -> redis = EmbeddedRedis.start(options.dataDir().resolve("redis"), ports.redis(),
+          options.ackMode() == AckMode.DURABLE));
+      if (!options.infraOnly()) {
+        timed("downtime handler", () -> downtime = DowntimeHandler.start(DowntimeConfig.from(settings(common, Map.of(
+            Settings.HTTP_PORT, "0", Setting.POD_WATCH.key(), "false", DowntimeConfig.INTERNAL_SECRET, secret)))));
+      }
+    }, r -> Thread.ofPlatform().name("dev-start-redis").start(r));
+    RuntimeException failed = null;
+    try {
+      timed("Kafka (KRaft)", () -> kafka = EmbeddedKafka.start(options.dataDir().resolve("kafka"), ports));
+    } catch (RuntimeException e) {
+      failed = e;
+    }
+    try {
+      beside.join(); // also when Kafka failed: close() then sees all that started
+    } catch (CompletionException e) {
+      if (failed == null) {
+        failed = e.getCause() instanceof RuntimeException r ? r : e;
+      }
+    }
+    if (failed != null) {
+      throw failed;
+    }
+    if (options.infraOnly()) {
+      return this;
+    }
     if (!options.peers().isBlank()) {
       // Before the workers: the change log is switched on first, so no commit goes unlogged.
       Map<String, String> own = new HashMap<>(Map.of(
           Setting.MERGE_PORT.key(), Integer.toString(options.mergePort()), Settings.PEERS, options.peers()));
-      String secret = System.getenv(Setting.PEER_SECRET.key()); // else loopback peers only
-      if (secret != null) {
-        own.put(Setting.PEER_SECRET.key(), secret);
+      String peerSecret = System.getenv(Setting.PEER_SECRET.key()); // else loopback peers only
+      if (peerSecret != null) {
+        own.put(Setting.PEER_SECRET.key(), peerSecret);
       }
       step("region-merge", () -> merger = RegionMerger.start(RegionMergeConfig.from(settings(common, own))));
     }
-    // The shared secret of internal calls (workers → downtime handler and edge, downtime handler →
-    // edge): one per run, never stored; the edge and the downtime handler refuse calls without it.
-    String secret = newSecret();
-    step("downtime handler", () -> downtime = DowntimeHandler.start(DowntimeConfig.from(settings(common, Map.of(
-        Settings.HTTP_PORT, "0", Setting.POD_WATCH.key(), "false", DowntimeConfig.INTERNAL_SECRET, secret)))));
     common.put(Settings.DOWNTIME_URL, "http://" + options.localHost() + ":" + downtime.port());
     for (int i = 0; i < options.workers(); i++) {
       String id = "dev-worker-" + i;
@@ -136,6 +163,13 @@ final class DevPlatform implements AutoCloseable {
     log.flush();
     start.run();
     log.printf("ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** One line when {@code start} is done: steps that run side by side must not split each other's lines. */
+  private void timed(String what, Runnable start) {
+    long t0 = System.nanoTime();
+    start.run();
+    log.printf("  %s ready in %.1f s%n", what, (System.nanoTime() - t0) / 1e9);
   }
 
   private static Path mkdirs(Path dir) {

@@ -35,7 +35,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   public static EmbeddedKafka start(Path dir, DevPorts ports) {
     try {
       Files.createDirectories(dir);
-      String bootstrap = "127.0.0.1:" + ports.kafka();
+      String bootstrap = bootstrap(ports);
       Properties props = new Properties();
       props.putAll(Map.ofEntries(
           Map.entry("node.id", "1"),
@@ -64,12 +64,11 @@ public final class EmbeddedKafka implements AutoCloseable {
       try (OutputStream out = Files.newOutputStream(config)) {
         props.store(out, "written by countctl dev on every start");
       }
-      // Formatting is safe on every start: --ignore-formatted leaves an existing log alone.
-      ByteArrayOutputStream formatOut = new ByteArrayOutputStream();
-      int code = StorageTool.execute(new String[] {"format", "-t", ports.kafkaClusterId(), "-c", config.toString(),
-          "--ignore-formatted"}, new PrintStream(formatOut, true, StandardCharsets.UTF_8));
-      if (code != 0) {
-        throw new IllegalStateException("formatting the Kafka log dir failed: " + formatOut.toString(StandardCharsets.UTF_8));
+      // Only a new log dir is formatted: a formatted one has meta.properties (the file the storage
+      // tool's --ignore-formatted looks for), and the broker checks it against the cluster id on
+      // start. Loading and running the tool costs more than a second of a restart's CPU.
+      if (!Files.exists(dir.resolve("meta.properties"))) {
+        format(config, ports.kafkaClusterId());
       }
       KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
       server.startup();
@@ -79,6 +78,20 @@ public final class EmbeddedKafka implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static void format(Path config, String clusterId) {
+    ByteArrayOutputStream formatOut = new ByteArrayOutputStream();
+    int code = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", config.toString(), "--ignore-formatted"},
+        new PrintStream(formatOut, true, StandardCharsets.UTF_8));
+    if (code != 0) {
+      throw new IllegalStateException("formatting the Kafka log dir failed: " + formatOut.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** Where clients reach the broker on {@code ports}: known before it starts. */
+  static String bootstrap(DevPorts ports) {
+    return "127.0.0.1:" + ports.kafka();
   }
 
   private void awaitReady(Duration timeout) {

@@ -142,6 +142,11 @@ public final class EmbeddedRedis implements AutoCloseable {
   }
 
   public URI url() {
+    return url(port);
+  }
+
+  /** Where clients reach a Redis of this class on {@code port}: known before it starts. */
+  static URI url(int port) {
     return URI.create("redis://127.0.0.1:" + port);
   }
 

@@ -4,16 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.countctl.cli.provision.CommandRun;
-import io.countctl.core.config.Settings;
-import io.countctl.edge.EdgeConfig;
+import io.countctl.cli.e2e.PlatformFixture;
 import io.countctl.edge.EdgeNode;
-import io.countctl.testkit.KafkaTestCluster;
-import io.countctl.testkit.RedisTestServer;
-import io.countctl.worker.Worker;
-import io.countctl.worker.WorkerConfig;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -26,37 +20,19 @@ import org.junit.jupiter.api.Test;
  * assertion on how fast (that is bench/run.sh's business).
  */
 class BenchEndToEndTest {
-  static KafkaTestCluster kafka;
-  static RedisTestServer redis;
-  static Worker worker;
+  static PlatformFixture platform;
   static EdgeNode edge;
 
   @BeforeAll
   static void start() {
-    kafka = KafkaTestCluster.start();
-    redis = RedisTestServer.start();
-    worker = Worker.start(WorkerConfig.from(settings(Map.of("COUNT_WORKER_ID", "bench-worker"))));
-    edge = EdgeNode.start(EdgeConfig.from(settings(Map.of("COUNT_EDGE_ID", "bench-edge"))));
-  }
-
-  static Settings settings(Map<String, String> extra) {
-    Map<String, String> m = new HashMap<>(Map.of(
-        Settings.CLUSTER, "bench",
-        Settings.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
-        Settings.REDIS_URL, redis.url().toString(),
-        Settings.HTTP_PORT, "0",
-        "COUNT_PARTITIONS", "2",
-        "COUNT_EVENT_LOOPS", "1"));
-    m.putAll(extra);
-    return Settings.of(m);
+    platform = PlatformFixture.start("bench", Map.of("COUNT_PARTITIONS", "2", "COUNT_EVENT_LOOPS", "1"));
+    platform.startWorker("bench-worker");
+    edge = platform.startEdge("bench-edge");
   }
 
   @AfterAll
   static void stop() {
-    edge.close();
-    worker.close();
-    redis.close();
-    kafka.close();
+    platform.close();
   }
 
   static JsonObject bench(String... extra) {

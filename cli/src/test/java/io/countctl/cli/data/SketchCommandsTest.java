@@ -16,8 +16,7 @@ import io.countctl.core.store.RedisKeys;
 import io.countctl.edge.EdgeConfig;
 import io.countctl.edge.EdgeNode;
 import io.countctl.testkit.FreePorts;
-import io.countctl.testkit.KafkaTestCluster;
-import io.countctl.testkit.RedisTestServer;
+import io.countctl.testkit.TestServers;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -34,35 +33,28 @@ import redis.clients.jedis.Jedis;
 class SketchCommandsTest {
   static final String CLUSTER = "skcli";
   static final RedisKeys KEYS = new RedisKeys(CLUSTER);
-  static KafkaTestCluster kafka;
-  static RedisTestServer redis;
+  static TestServers servers;
   static EdgeNode edge;
   static Jedis jedis;
   static String url;
 
   @BeforeAll
   static void start() {
-    kafka = KafkaTestCluster.start();
-    redis = RedisTestServer.start();
-    edge = EdgeNode.start(EdgeConfig.from(Settings.of(Map.of(
-        Settings.CLUSTER, CLUSTER,
-        Settings.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
-        Settings.REDIS_URL, redis.url().toString(),
-        Settings.HTTP_PORT, "0",
+    servers = TestServers.start();
+    edge = EdgeNode.start(EdgeConfig.from(Settings.of(servers.settings(CLUSTER, Map.of(
         "COUNT_PARTITIONS", "2",
         "COUNT_EVENT_LOOPS", "1",
         "COUNT_TOP_REFRESH_MS", "100",
-        SketchSettings.SETTING, "comments:topk=5:windows=1h+all"))));
+        SketchSettings.SETTING, "comments:topk=5:windows=1h+all")))));
     url = "http://127.0.0.1:" + edge.port();
-    jedis = new Jedis(redis.url());
+    jedis = new Jedis(servers.redis().url());
   }
 
   @AfterAll
   static void stop() {
     jedis.close();
     edge.close();
-    redis.close();
-    kafka.close();
+    servers.close();
   }
 
   static CommandRun run(String... args) {

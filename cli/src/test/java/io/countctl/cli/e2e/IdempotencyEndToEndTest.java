@@ -4,13 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.countctl.core.config.Settings;
-import io.countctl.edge.EdgeConfig;
 import io.countctl.edge.EdgeNode;
-import io.countctl.testkit.KafkaTestCluster;
-import io.countctl.testkit.RedisTestServer;
-import io.countctl.worker.Worker;
-import io.countctl.worker.WorkerConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -19,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -28,40 +21,23 @@ import org.junit.jupiter.api.Test;
 
 /** Idempotency keys across edges, on real Kafka and Redis. */
 class IdempotencyEndToEndTest {
-  static KafkaTestCluster kafka;
-  static RedisTestServer redis;
-  static final List<EdgeNode> edges = new ArrayList<>();
-  static Worker worker;
+  static PlatformFixture platform;
+  static List<EdgeNode> edges;
   static final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() {
-    kafka = KafkaTestCluster.start();
-    redis = RedisTestServer.start();
-    worker = Worker.start(WorkerConfig.from(settings(Map.of("COUNT_WORKER_ID", "idem-worker"))));
+    platform = PlatformFixture.start("idem", Map.of());
+    platform.startWorker("idem-worker");
     for (int i = 0; i < 2; i++) {
-      edges.add(EdgeNode.start(EdgeConfig.from(settings(Map.of("COUNT_EDGE_ID", "idem-edge-" + i)))));
+      platform.startEdge("idem-edge-" + i);
     }
-  }
-
-  static Settings settings(Map<String, String> extra) {
-    Map<String, String> m = new HashMap<>(Map.of(
-        Settings.CLUSTER, "idem",
-        Settings.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
-        Settings.REDIS_URL, redis.url().toString(),
-        Settings.HTTP_PORT, "0",
-        "COUNT_PARTITIONS", "4",
-        "COUNT_EVENT_LOOPS", "2"));
-    m.putAll(extra);
-    return Settings.of(m);
+    edges = platform.edges();
   }
 
   @AfterAll
   static void stop() {
-    edges.forEach(EdgeNode::close);
-    worker.close();
-    redis.close();
-    kafka.close();
+    platform.close();
   }
 
   static HttpResponse<String> send(EdgeNode edge, HttpRequest.Builder req) throws Exception {
@@ -200,7 +176,7 @@ class IdempotencyEndToEndTest {
     });
     // "fresh-1" was not taken by the refused batch: it can be used now.
     assertEquals(200, put(e0, "/v1/reuse-c/likes", "fresh-1", "{\"action\":\"increment\"}").statusCode());
-    try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis(redis.url())) {
+    try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis(platform.redis().url())) {
       String k = "{idem}:ik:reuse-a/likes/order-7";
       long ttl = j.ttl(k);
       assertTrue(ttl > 86_000 && ttl <= 86_400, "a key lives 24 h: " + ttl);

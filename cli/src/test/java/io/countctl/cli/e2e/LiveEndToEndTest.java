@@ -4,19 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.countctl.core.config.Settings;
-import io.countctl.edge.EdgeConfig;
 import io.countctl.edge.EdgeNode;
-import io.countctl.testkit.KafkaTestCluster;
-import io.countctl.testkit.RedisTestServer;
 import io.countctl.worker.Worker;
-import io.countctl.worker.WorkerConfig;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -33,10 +28,8 @@ import org.junit.jupiter.api.Test;
  */
 class LiveEndToEndTest {
   static final long FLUSH_MS = 5;
-  static KafkaTestCluster kafka;
-  static RedisTestServer redis;
-  static final List<EdgeNode> edges = new ArrayList<>();
-  static final List<Worker> workers = new ArrayList<>();
+  static PlatformFixture platform;
+  static List<EdgeNode> edges;
   static final HttpClient http = HttpClient.newHttpClient();
   /**
    * Where SSE streams are read: their own threads. (With plain thenAccept a response that is already
@@ -46,35 +39,20 @@ class LiveEndToEndTest {
 
   @BeforeAll
   static void start() {
-    kafka = KafkaTestCluster.start();
-    redis = RedisTestServer.start();
-    for (int i = 0; i < 2; i++) {
-      workers.add(Worker.start(WorkerConfig.from(settings(Map.of("COUNT_WORKER_ID", "live-worker-" + i)))));
-      edges.add(EdgeNode.start(EdgeConfig.from(settings(Map.of("COUNT_EDGE_ID", "live-edge-" + i)))));
-    }
-  }
-
-  static Settings settings(Map<String, String> extra) {
-    Map<String, String> m = new HashMap<>(Map.of(
-        Settings.CLUSTER, "live-e2e",
-        Settings.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
-        Settings.REDIS_URL, redis.url().toString(),
-        Settings.HTTP_PORT, "0",
+    platform = PlatformFixture.start("live-e2e", Map.of(
         Settings.FLUSH_MS, Long.toString(FLUSH_MS),
-        "COUNT_PARTITIONS", "4",
-        "COUNT_EVENT_LOOPS", "2",
         "COUNT_SSE_COALESCE_MS", "20",
         "COUNT_INTERNAL_SECRET", "live-e2e-secret")); // workers push to the edges' internal port with it
-    m.putAll(extra);
-    return Settings.of(m);
+    for (int i = 0; i < 2; i++) {
+      platform.startWorker("live-worker-" + i);
+      platform.startEdge("live-edge-" + i);
+    }
+    edges = platform.edges();
   }
 
   @AfterAll
   static void stop() {
-    edges.forEach(EdgeNode::close);
-    workers.forEach(Worker::close);
-    redis.close();
-    kafka.close();
+    platform.close();
   }
 
   static BlockingQueue<JsonObject> watch(EdgeNode edge, String query) {
@@ -130,10 +108,9 @@ class LiveEndToEndTest {
     put(edges.get(1), "failover", "likes", 1);
     awaitCount(events, "failover", 1, System.nanoTime(), 15_000);
 
-    Worker owner = workers.stream().filter(w -> w.fanoutPartitions().contains(partition)).findFirst()
+    Worker owner = platform.workers().stream().filter(w -> w.fanoutPartitions().contains(partition)).findFirst()
         .orElseThrow(() -> new AssertionError("no worker fans out partition " + partition));
-    owner.crash();
-    workers.remove(owner);
+    platform.crash(owner);
     long crashed = System.nanoTime();
     // Keep writing until the watcher hears again: the survivor must take over the partition.
     long count = 1;
@@ -149,7 +126,7 @@ class LiveEndToEndTest {
       }
     }
     assertTrue(heard, "no update within 10 s of the worker's death");
-    workers.add(Worker.start(WorkerConfig.from(settings(Map.of("COUNT_WORKER_ID", "live-worker-late")))));
+    platform.startWorker("live-worker-late");
     assertTrue(count > 1);
   }
 

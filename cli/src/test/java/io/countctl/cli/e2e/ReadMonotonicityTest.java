@@ -7,12 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.countctl.core.config.Settings;
 import io.countctl.core.key.CounterKey;
 import io.countctl.core.store.CounterStore;
-import io.countctl.edge.EdgeConfig;
 import io.countctl.edge.EdgeNode;
-import io.countctl.testkit.KafkaTestCluster;
-import io.countctl.testkit.RedisTestServer;
-import io.countctl.worker.Worker;
-import io.countctl.worker.WorkerConfig;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,7 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -44,19 +38,10 @@ class ReadMonotonicityTest {
 
   @Test
   void readsOnOneEdgeNeverGoBackNorCountAWriteTwice() throws Exception {
-    try (KafkaTestCluster kafka = KafkaTestCluster.start(); RedisTestServer redis = RedisTestServer.start()) {
-      Map<String, String> m = new HashMap<>(Map.of(
-          Settings.CLUSTER, "mono",
-          Settings.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
-          Settings.REDIS_URL, redis.url().toString(),
-          Settings.HTTP_PORT, "0",
-          Settings.ACK_MODE, "durable",
-          "COUNT_PARTITIONS", "4",
-          "COUNT_EVENT_LOOPS", "2",
-          "COUNT_READ_CACHE_MS", "3"));
-      Worker worker = Worker.start(WorkerConfig.from(Settings.of(with(m, "COUNT_WORKER_ID", "mono-worker"))));
-      EdgeNode edge = EdgeNode.start(EdgeConfig.from(Settings.of(with(m, "COUNT_EDGE_ID", "mono-edge"))));
-      try (CounterStore store = new CounterStore(redis.url(), "mono", 2)) {
+    try (PlatformFixture platform = PlatformFixture.start("mono", Map.of(Settings.ACK_MODE, "durable", "COUNT_READ_CACHE_MS", "3"))) {
+      platform.startWorker("mono-worker");
+      EdgeNode edge = platform.startEdge("mono-edge");
+      try (CounterStore store = new CounterStore(platform.redis().url(), "mono", 2)) {
         Load load = new Load(URI.create("http://127.0.0.1:" + edge.port() + "/v1/" + KEY.id() + "/" + KEY.counter()));
         load.run(RUN);
 
@@ -69,17 +54,8 @@ class ReadMonotonicityTest {
         // Exactly once end to end: Redis ends at the acknowledged writes, and so does the edge.
         await().atMost(Duration.ofSeconds(30)).until(() -> store.read(KEY).state().value() == load.acked.get());
         assertEquals(load.acked.get(), load.read());
-      } finally {
-        edge.close();
-        worker.close();
       }
     }
-  }
-
-  static Map<String, String> with(Map<String, String> m, String k, String v) {
-    Map<String, String> out = new HashMap<>(m);
-    out.put(k, v);
-    return out;
   }
 
   /** Writers and readers against one counter of one edge, checking every answer as it comes. */

@@ -7,8 +7,7 @@ import io.countctl.core.config.FreePort;
 import io.countctl.core.config.Settings;
 import io.countctl.edge.EdgeConfig;
 import io.countctl.edge.EdgeNode;
-import io.countctl.testkit.KafkaTestCluster;
-import io.countctl.testkit.RedisTestServer;
+import io.countctl.testkit.TestServers;
 import io.countctl.worker.Worker;
 import io.countctl.worker.WorkerConfig;
 import io.countctl.worker.merge.RegionMergeConfig;
@@ -37,8 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class RegionLiveTest {
   static final List<String> REGIONS = List.of("eu", "us");
-  static final Map<String, KafkaTestCluster> kafka = new HashMap<>();
-  static final Map<String, RedisTestServer> redis = new HashMap<>();
+  static final Map<String, TestServers> servers = new HashMap<>();
   static final Map<String, Integer> mergePorts = new HashMap<>();
   static final Map<String, EdgeNode> edges = new HashMap<>();
   static final List<AutoCloseable> running = new ArrayList<>();
@@ -47,8 +45,7 @@ class RegionLiveTest {
   @BeforeAll
   static void start() {
     for (String r : REGIONS) {
-      kafka.put(r, KafkaTestCluster.start());
-      redis.put(r, RedisTestServer.start());
+      servers.put(r, TestServers.start());
       mergePorts.put(r, FreePort.pick());
     }
     for (String r : REGIONS) {
@@ -66,12 +63,8 @@ class RegionLiveTest {
   }
 
   static Settings settings(String region, Map<String, String> extra) {
-    Map<String, String> m = new HashMap<>(Map.of(
-        Settings.CLUSTER, "geo-live",
+    Map<String, String> m = servers.get(region).settings("geo-live", Map.of(
         Settings.REGION, region,
-        Settings.KAFKA_BOOTSTRAP, kafka.get(region).bootstrapServers(),
-        Settings.REDIS_URL, redis.get(region).url().toString(),
-        Settings.HTTP_PORT, "0",
         Settings.FLUSH_MS, "5",
         "COUNT_PARTITIONS", "2",
         "COUNT_EVENT_LOOPS", "1",
@@ -86,8 +79,7 @@ class RegionLiveTest {
     for (AutoCloseable c : running.reversed()) {
       c.close();
     }
-    redis.values().forEach(RedisTestServer::close);
-    kafka.values().forEach(KafkaTestCluster::close);
+    servers.values().forEach(TestServers::close);
   }
 
   static BlockingQueue<Long> watch(EdgeNode edge, String id) {

@@ -4,12 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.countctl.core.config.Settings;
-import io.countctl.edge.EdgeConfig;
-import io.countctl.edge.EdgeNode;
-import io.countctl.testkit.KafkaTestCluster;
-import io.countctl.testkit.RedisTestServer;
-import io.countctl.worker.Worker;
-import io.countctl.worker.WorkerConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -36,48 +30,27 @@ import org.junit.jupiter.api.Test;
  */
 class SketchEndToEndTest {
   static final int FLUSH_MS = 100;
-  static KafkaTestCluster kafka;
-  static RedisTestServer redis;
-  static final List<EdgeNode> edges = new ArrayList<>();
-  static final List<Worker> workers = new ArrayList<>();
+  static PlatformFixture platform;
   static final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() {
-    kafka = KafkaTestCluster.start();
-    redis = RedisTestServer.start();
+    platform = PlatformFixture.start("sk", Map.of(Settings.ACK_MODE, "buffered", Settings.FLUSH_MS, Integer.toString(FLUSH_MS)));
     for (int i = 0; i < 2; i++) {
-      workers.add(Worker.start(WorkerConfig.from(settings(Map.of("COUNT_WORKER_ID", "worker-" + i, "COUNT_FANOUT", "false")))));
+      platform.startWorker("worker-" + i, Map.of("COUNT_FANOUT", "false"));
     }
     for (int i = 0; i < 2; i++) {
-      edges.add(EdgeNode.start(EdgeConfig.from(settings(Map.of("COUNT_EDGE_ID", "edge-" + i)))));
+      platform.startEdge("edge-" + i);
     }
-  }
-
-  static Settings settings(Map<String, String> extra) {
-    Map<String, String> m = new HashMap<>(Map.of(
-        Settings.CLUSTER, "sk",
-        Settings.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
-        Settings.REDIS_URL, redis.url().toString(),
-        Settings.HTTP_PORT, "0",
-        Settings.ACK_MODE, "buffered",
-        Settings.FLUSH_MS, Integer.toString(FLUSH_MS),
-        "COUNT_PARTITIONS", "4",
-        "COUNT_EVENT_LOOPS", "2"));
-    m.putAll(extra);
-    return Settings.of(m);
   }
 
   @AfterAll
   static void stop() {
-    edges.forEach(EdgeNode::close);
-    workers.forEach(Worker::close);
-    redis.close();
-    kafka.close();
+    platform.close();
   }
 
   static String url(int edge, String path) {
-    return "http://127.0.0.1:" + edges.get(edge).port() + path;
+    return "http://127.0.0.1:" + platform.edge(edge).port() + path;
   }
 
   static JsonObject get(int edge, String path) throws Exception {
@@ -145,7 +118,7 @@ class SketchEndToEndTest {
 
     // At rest the hot counter's users fold into about one CPC sketch: less than the 12 KB seed 000's
     // HyperLogLog spends for a worse error (the partitions' sketches are folded once writes stop).
-    try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis(redis.url())) {
+    try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis(platform.redis().url())) {
       String hash = new io.countctl.core.store.RedisKeys("sk").unique(new io.countctl.core.key.CounterKey("video-9", "views"));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       long bytes = Long.MAX_VALUE;

@@ -4,12 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.countctl.core.config.Settings;
-import io.countctl.edge.EdgeConfig;
 import io.countctl.edge.EdgeNode;
-import io.countctl.testkit.KafkaTestCluster;
-import io.countctl.testkit.RedisTestServer;
-import io.countctl.worker.Worker;
-import io.countctl.worker.WorkerConfig;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -39,42 +33,24 @@ class SpineEndToEndTest {
   static final int COUNTERS = 1_000;
   static final String HOT = "hot-post";
 
-  static KafkaTestCluster kafka;
-  static RedisTestServer redis;
-  static final List<EdgeNode> edges = new ArrayList<>();
-  static final List<Worker> workers = new ArrayList<>();
+  static PlatformFixture platform;
+  static List<EdgeNode> edges;
 
   @BeforeAll
   static void start() {
-    kafka = KafkaTestCluster.start();
-    redis = RedisTestServer.start();
+    platform = PlatformFixture.start("e2e", Map.of(Settings.ACK_MODE, "durable"));
     for (int i = 0; i < 2; i++) {
-      workers.add(Worker.start(WorkerConfig.from(settings(Map.of("COUNT_WORKER_ID", "worker-" + i)))));
+      platform.startWorker("worker-" + i);
     }
     for (int i = 0; i < 2; i++) {
-      edges.add(EdgeNode.start(EdgeConfig.from(settings(Map.of("COUNT_EDGE_ID", "edge-" + i)))));
+      platform.startEdge("edge-" + i);
     }
-  }
-
-  static Settings settings(Map<String, String> extra) {
-    Map<String, String> m = new HashMap<>(Map.of(
-        Settings.CLUSTER, "e2e",
-        Settings.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
-        Settings.REDIS_URL, redis.url().toString(),
-        Settings.HTTP_PORT, "0",
-        Settings.ACK_MODE, "durable",
-        "COUNT_PARTITIONS", "4",
-        "COUNT_EVENT_LOOPS", "2"));
-    m.putAll(extra);
-    return Settings.of(m);
+    edges = platform.edges();
   }
 
   @AfterAll
   static void stop() {
-    edges.forEach(EdgeNode::close);
-    workers.forEach(Worker::close);
-    redis.close();
-    kafka.close();
+    platform.close();
   }
 
   @Test

@@ -7,12 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.countctl.core.config.Settings;
 import io.countctl.core.key.CounterKey;
 import io.countctl.core.store.CounterStore;
-import io.countctl.edge.EdgeConfig;
 import io.countctl.edge.EdgeNode;
-import io.countctl.testkit.KafkaTestCluster;
 import io.countctl.testkit.RedisTestServer;
-import io.countctl.worker.Worker;
-import io.countctl.worker.WorkerConfig;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,7 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -50,21 +45,13 @@ class StoreHangTest {
 
   @Test
   void writesAreAnsweredWithinTheTimeoutWhileRedisHangsAndCountExactlyOnceAfter() throws Exception {
-    try (KafkaTestCluster kafka = KafkaTestCluster.start(); RedisTestServer redis = RedisTestServer.start()) {
-      Map<String, String> m = new HashMap<>(Map.of(
-          Settings.CLUSTER, "hang",
-          Settings.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
-          Settings.REDIS_URL, redis.url().toString(),
-          Settings.HTTP_PORT, "0",
-          Settings.ACK_MODE, "durable",
-          "COUNT_PARTITIONS", "4",
-          "COUNT_EVENT_LOOPS", "2",
-          "COUNT_STORE_TIMEOUT_MS", Long.toString(STORE_TIMEOUT_MS)));
+    try (PlatformFixture platform = PlatformFixture.start("hang", Map.of(Settings.ACK_MODE, "durable",
+        "COUNT_STORE_TIMEOUT_MS", Long.toString(STORE_TIMEOUT_MS)))) {
+      RedisTestServer redis = platform.redis();
       // The worker's own Redis timeout is shorter than the pause: its commit times out and is
       // retried, each attempt left queued in the frozen Redis's sockets.
-      Worker worker = Worker.start(WorkerConfig.from(Settings.of(with(m, Map.of("COUNT_WORKER_ID", "hang-worker",
-          "COUNT_STORE_TIMEOUT_MS", "1000")))));
-      EdgeNode edge = EdgeNode.start(EdgeConfig.from(Settings.of(with(m, Map.of("COUNT_EDGE_ID", "hang-edge")))));
+      platform.startWorker("hang-worker", Map.of("COUNT_STORE_TIMEOUT_MS", "1000"));
+      EdgeNode edge = platform.startEdge("hang-edge");
       Clients clients = new Clients(URI.create("http://127.0.0.1:" + edge.port() + "/v1/" + KEY.id() + "/" + KEY.counter()));
       try (CounterStore store = new CounterStore(redis.url(), "hang", 2)) {
         clients.start();
@@ -115,16 +102,8 @@ class StoreHangTest {
         assertEquals(acked, clients.sent.get(), "no write was left unanswered");
       } finally {
         clients.stop();
-        edge.close();
-        worker.close();
       }
     }
-  }
-
-  static Map<String, String> with(Map<String, String> m, Map<String, String> extra) {
-    Map<String, String> out = new HashMap<>(m);
-    out.putAll(extra);
-    return out;
   }
 
   /** 16 writers and one reader on one counter, every answer recorded with its timing. */

@@ -10,8 +10,7 @@ import io.countctl.core.key.CounterKey;
 import io.countctl.core.store.CounterStore;
 import io.countctl.edge.EdgeConfig;
 import io.countctl.edge.EdgeNode;
-import io.countctl.testkit.KafkaTestCluster;
-import io.countctl.testkit.RedisTestServer;
+import io.countctl.testkit.TestServers;
 import io.countctl.worker.Worker;
 import io.countctl.worker.WorkerConfig;
 import java.net.URI;
@@ -34,17 +33,15 @@ class EpochTest {
   void aRestartWithTheClockBehindTheLastEpochIsCountedAndEpochsGrow() throws Exception {
     String cluster = "epochs";
     String edgeId = "edge-same-name";
-    try (KafkaTestCluster kafka = KafkaTestCluster.start(); RedisTestServer redis = RedisTestServer.start()) {
-      Map<String, String> common = new HashMap<>(Map.of(Settings.CLUSTER, cluster, Settings.KAFKA_BOOTSTRAP,
-          kafka.bootstrapServers(), Settings.REDIS_URL, redis.url().toString(), Settings.HTTP_PORT, "0",
-          "COUNT_PARTITIONS", "2", "COUNT_EVENT_LOOPS", "1"));
+    try (TestServers servers = TestServers.start()) {
+      Map<String, String> common = servers.settings(cluster, Map.of("COUNT_PARTITIONS", "2", "COUNT_EVENT_LOOPS", "1"));
       Map<String, String> workerSettings = new HashMap<>(common);
       workerSettings.put("COUNT_WORKER_ID", "epoch-worker");
       workerSettings.put("COUNT_FANOUT", "false");
       Map<String, String> edgeSettings = new HashMap<>(common);
       edgeSettings.put("COUNT_EDGE_ID", edgeId);
       long ahead = System.currentTimeMillis() + 3_600_000;
-      try (Jedis j = new Jedis(redis.url())) { // what a run with its clock an hour ahead left behind
+      try (Jedis j = new Jedis(servers.redis().url())) { // what a run with its clock an hour ahead left behind
         j.set("{" + cluster + "}:epoch", Long.toString(ahead));
         for (int p = 0; p < 2; p++) {
           j.hset("{" + cluster + "}:hwm:" + p, edgeId, ahead + ":1000");
@@ -53,7 +50,7 @@ class EpochTest {
       CounterKey key = new CounterKey("post-1", "likes");
       HttpClient http = HttpClient.newHttpClient();
       try (Worker worker = Worker.start(WorkerConfig.from(Settings.of(workerSettings)));
-           CounterStore store = new CounterStore(redis.url(), cluster, 2)) {
+           CounterStore store = new CounterStore(servers.redis().url(), cluster, 2)) {
         long previous = ahead;
         for (int run = 1; run <= 2; run++) {
           try (EdgeNode edge = EdgeNode.start(EdgeConfig.from(Settings.of(edgeSettings)))) {
