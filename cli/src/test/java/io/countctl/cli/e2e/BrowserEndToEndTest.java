@@ -6,12 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.countctl.core.config.Settings;
-import io.countctl.edge.EdgeConfig;
 import io.countctl.edge.EdgeNode;
-import io.countctl.testkit.KafkaTestCluster;
-import io.countctl.testkit.RedisTestServer;
-import io.countctl.worker.Worker;
-import io.countctl.worker.WorkerConfig;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
@@ -25,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -54,9 +48,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 class BrowserEndToEndTest {
   static final long FLUSH_MS = 20;
-  static KafkaTestCluster kafka;
-  static RedisTestServer redis;
-  static Worker worker;
+  static PlatformFixture platform;
   static EdgeNode edge;
   static HttpServer app;
   static HttpServer other;
@@ -74,11 +66,13 @@ class BrowserEndToEndTest {
             + " Install it with: sudo apt-get install -y chromium-driver (.ci/run does this in CI)"));
     app = page("app");
     other = page("other");
-    kafka = KafkaTestCluster.start();
-    redis = RedisTestServer.start();
-    worker = Worker.start(WorkerConfig.from(settings(Map.of("COUNT_WORKER_ID", "browser-worker"))));
-    edge = EdgeNode.start(EdgeConfig.from(settings(Map.of("COUNT_EDGE_ID", "browser-edge",
-        "COUNT_CORS_ORIGINS", origin(app)))));
+    platform = PlatformFixture.start("browser", Map.of(
+        Settings.FLUSH_MS, Long.toString(FLUSH_MS),
+        "COUNT_PARTITIONS", "2",
+        "COUNT_SSE_COALESCE_MS", "20",
+        "COUNT_INTERNAL_SECRET", "browser-secret")); // the worker pushes to the edge's internal port with it
+    platform.startWorker("browser-worker");
+    edge = platform.startEdge("browser-edge", Map.of("COUNT_CORS_ORIGINS", origin(app)));
     profile = Files.createTempDirectory("count-chromium-");
     ChromeOptions options = new ChromeOptions().setBinary(chromium.toFile())
         .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
@@ -89,37 +83,13 @@ class BrowserEndToEndTest {
     browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(15)).pageLoadTimeout(Duration.ofSeconds(15));
   }
 
-  static Settings settings(Map<String, String> extra) {
-    Map<String, String> m = new HashMap<>(Map.of(
-        Settings.CLUSTER, "browser",
-        Settings.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
-        Settings.REDIS_URL, redis.url().toString(),
-        Settings.HTTP_PORT, "0",
-        Settings.FLUSH_MS, Long.toString(FLUSH_MS),
-        "COUNT_PARTITIONS", "2",
-        "COUNT_EVENT_LOOPS", "2",
-        "COUNT_SSE_COALESCE_MS", "20",
-        "COUNT_INTERNAL_SECRET", "browser-secret")); // the worker pushes to the edge's internal port with it
-    m.putAll(extra);
-    return Settings.of(m);
-  }
-
   @AfterAll
   static void stop() throws IOException {
     if (browser != null) {
       browser.quit();
     }
-    if (edge != null) {
-      edge.close();
-    }
-    if (worker != null) {
-      worker.close();
-    }
-    if (redis != null) {
-      redis.close();
-    }
-    if (kafka != null) {
-      kafka.close();
+    if (platform != null) {
+      platform.close();
     }
     for (HttpServer s : new HttpServer[] {app, other}) {
       if (s != null) {
