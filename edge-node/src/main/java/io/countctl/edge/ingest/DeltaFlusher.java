@@ -120,7 +120,7 @@ public final class DeltaFlusher implements AutoCloseable {
     this.durableLatency = LatencyHistogram.timer("count_edge_flush_durable_seconds",
         "time from a flush starting to it and every earlier flush being acknowledged (a durable write waits this long at most)").register(metrics);
     this.resent = Counter.builder("count_edge_flush_resent_total").description("flush records Kafka did not take (unreachable or an error), queued to be sent again").register(metrics);
-    this.sketchBytes = Counter.builder("count_edge_flushed_sketch_bytes_total").description("bytes of unique and top-K sketches carried by flush records").baseUnit("bytes").register(metrics);
+    this.sketchBytes = Counter.builder("count_edge_flushed_sketch").description("bytes of unique and top-K sketches carried by flush records").baseUnit("bytes").register(metrics);
     this.thread = Thread.ofPlatform().name("delta-flusher").daemon(true).unstarted(this::run);
   }
 

@@ -100,7 +100,7 @@ public final class DeltaConsumerLoop implements AutoCloseable {
     this.uniqueFolder = new UniqueFolder(sketchStore, sketchSettings, metrics);
     this.sketchSettings = sketchSettings;
     this.staleFolds = Counter.builder("count_worker_stale_sketch_folds_total").description("sketch folds skipped because a newer fold had already been applied").register(metrics);
-    this.sketchBytes = Counter.builder("count_worker_sketch_bytes_written_total").description("bytes of sketches written to Redis").baseUnit("bytes").register(metrics);
+    this.sketchBytes = Counter.builder("count_worker_sketch_written").description("bytes of sketches written to Redis").baseUnit("bytes").register(metrics);
     this.totals = new TotalsPublisher(producer, topics.totals(), metrics);
     this.deadLetters = new DeadLetters(producer, topics.deltasDlq());
     Map<String, Object> config = new HashMap<>();
