@@ -115,7 +115,7 @@ public final class DeltaConsumerLoop implements AutoCloseable {
     this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     this.batchesApplied = Counter.builder("count_worker_batches_applied_total").description("flushed batches applied to Redis exactly once").register(metrics);
     this.duplicates = Counter.builder("count_worker_duplicate_batches_total").description("flushed batches skipped because Redis had already applied them").register(metrics);
-    this.dlq = Counter.builder("count_worker_dead_letters_total").description("records that could not be decoded, sent to the dead-letter topic").register(metrics);
+    this.dlq = Counter.builder("count_worker_dead_letters_total").description("flush records that could not be applied (undecodable, or a counter would pass 2^63-1), sent to the dead-letter topic").register(metrics);
     this.fenced = Counter.builder("count_worker_fenced_commits_total").description("commits refused because another worker took the partition over").register(metrics);
     this.commitLatency = io.countctl.core.ops.LatencyHistogram.timer("count_worker_commit_seconds",
         "time to commit one reduced chunk (sums, offset and marks) to Redis").register(metrics);
