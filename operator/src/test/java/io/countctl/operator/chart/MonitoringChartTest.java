@@ -7,6 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.countctl.operator.Samples;
+import io.countctl.operator.dependent.ComponentDeployment;
+import io.countctl.operator.dependent.DowntimeHandlerDeploymentDependent;
+import io.countctl.operator.dependent.EdgeDeploymentDependent;
+import io.countctl.operator.dependent.RegionMergeDeploymentDependent;
+import io.countctl.operator.dependent.WorkerDeploymentDependent;
 import io.countctl.operator.reconcile.Component;
 import io.countctl.operator.reconcile.CounterPlan;
 import io.countctl.operator.reconcile.ImageDefaults;
@@ -43,15 +48,22 @@ class MonitoringChartTest {
         .map(GenericKubernetesResource.class::cast)
         .collect(Collectors.toMap(m -> m.getMetadata().getName(), m -> m));
     assertEquals(5, monitors.size(), monitors.keySet().toString());
-    CounterPlan plan = CounterPlan.of(Samples.singleRegion(), ImageDefaults.BUILT_IN);
+    CounterPlan plan = CounterPlan.of(Samples.multiRegion(), ImageDefaults.BUILT_IN);
+    Map<Component, ComponentDeployment> deployments = Map.of(
+        Component.EDGE, new EdgeDeploymentDependent(), Component.WORKER, new WorkerDeploymentDependent(),
+        Component.DOWNTIME_HANDLER, new DowntimeHandlerDeploymentDependent(),
+        Component.REGION_MERGE, new RegionMergeDeploymentDependent());
     for (Component c : Component.values()) {
       GenericKubernetesResource m = monitors.get(RenderedChart.RELEASE + "-" + c.label());
       assertTrue(m != null, "a PodMonitor for " + c.label() + " in " + monitors.keySet());
       assertEquals("monitoring.coreos.com/v1", m.getApiVersion());
       assertEquals("kube-prometheus", m.getMetadata().getLabels().get("release"), "extra labels are applied");
       Map<String, String> selector = m.get("spec", "selector", "matchLabels");
-      assertTrue(plan.labels(c).entrySet().containsAll(selector.entrySet()),
-          c.label() + ": " + selector + " selects the pods the operator labels " + plan.labels(c));
+      var pod = deployments.get(c).desiredFor(plan).getSpec().getTemplate();
+      assertTrue(pod.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()),
+          c.label() + ": " + selector + " selects the pods the operator deploys: " + pod.getMetadata().getLabels());
+      assertTrue(pod.getSpec().getContainers().getFirst().getPorts().stream()
+          .anyMatch(p -> p.getName().equals(endpoint(m).get("port"))), c.label() + " has the port the PodMonitor scrapes");
       assertEquals(Boolean.TRUE, m.get("spec", "namespaceSelector", "any"), "DistributedCounters live in any namespace");
       assertEquals("http", endpoint(m).get("port"), "the operator names the metrics port http");
       assertEquals("/metrics", endpoint(m).get("path"));
