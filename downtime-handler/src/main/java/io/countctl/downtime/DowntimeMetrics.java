@@ -23,22 +23,26 @@ public final class DowntimeMetrics {
 
   /** {@code kind}: store, cleanup, heartbeat. */
   public void request(String kind) {
-    counter("count_downtime_requests_total", "internal calls received, by kind (store, cleanup, heartbeat)", "kind", kind).increment();
+    counter("count_downtime_requests_total",
+        "internal calls received, by kind (store, cleanup, heartbeat)", "kind", kind).increment();
   }
 
   /** {@code source}: pod-deleted, pod-restarted, pod-missing, heartbeat. */
   public void workerDied(String source) {
-    counter("count_downtime_worker_deaths_total", "workers found dead, by how (pod deleted, restarted, missing, heartbeat)", "source", source).increment();
+    counter("count_downtime_worker_deaths_total",
+        "workers found dead, by how (pod deleted, restarted, missing, heartbeat)", "source", source).increment();
   }
 
   /** {@code result}: ok or failed (after all retries). */
   public void resubscribe(String result) {
-    counter("count_downtime_resubscribes_total", "resubscribe calls to frontends after a worker died, by result", "result", result).increment();
+    counter("count_downtime_resubscribes_total",
+        "resubscribe calls to frontends after a worker died, by result", "result", result).increment();
   }
 
   /** A frontend given up on: it did not answer the resubscribe call after all retries. */
   public void frontendDropped() {
-    counter("count_downtime_frontends_dropped_total", "frontends given up on: they did not answer a resubscribe call after all retries").increment();
+    counter("count_downtime_frontends_dropped_total",
+        "frontends given up on: they did not answer a resubscribe call after all retries").increment();
   }
 
   public void knownWorkers(int n) {

@@ -63,8 +63,10 @@ final class MergeEndpoint {
     this.blocking = blocking;
     this.maxBodyBytes = maxBodyBytes;
     this.metrics = metrics;
-    this.received = Counter.builder("count_merge_entries_received_total").description("counter entries received from peer regions").register(metrics);
-    this.merged = Counter.builder("count_merge_entries_merged_total").description("received entries that changed this region's view of a peer").register(metrics);
+    this.received = Counter.builder("count_merge_entries_received_total")
+        .description("counter entries received from peer regions").register(metrics);
+    this.merged = Counter.builder("count_merge_entries_merged_total")
+        .description("received entries that changed this region's view of a peer").register(metrics);
   }
 
   void mount(Router router) {
@@ -123,7 +125,8 @@ final class MergeEndpoint {
   }
 
   private void refused(String reason) {
-    Counter.builder("count_merge_refused_total").description("merge calls refused, by reason").tags("reason", reason).register(metrics)
+    Counter.builder("count_merge_refused_total")
+        .description("merge calls refused, by reason").tags("reason", reason).register(metrics)
         .increment();
   }
 
