@@ -25,7 +25,7 @@ pids+=($!)
 wait_http "http://127.0.0.1:$ea/readyz"; wait_http "http://127.0.0.1:$eb/readyz"
 log "idle: eu → us"
 idle=$(bench/region-latency.py "http://127.0.0.1:$ea" "http://127.0.0.1:$eb" 100)
-bytes0=$(metric "http://127.0.0.1:$ma" count_merge_bytes_shipped_total)
+bytes0=$(metric "http://127.0.0.1:$ma" count_merge_shipped_bytes_total)
 entries0=$(metric "http://127.0.0.1:$ma" count_merge_entries_shipped_total)
 log "steady load on eu for ${secs}s, latency eu → us meanwhile"
 bin/countctl bench --url "http://127.0.0.1:$ea" --duration "${secs}s" --concurrency 8 --counters 2000 > "$work/bench.log" 2>&1 &
@@ -33,7 +33,7 @@ bench=$!
 sleep 5
 loaded=$(bench/region-latency.py "http://127.0.0.1:$ea" "http://127.0.0.1:$eb" 100)
 wait "$bench" || true
-bytes1=$(metric "http://127.0.0.1:$ma" count_merge_bytes_shipped_total)
+bytes1=$(metric "http://127.0.0.1:$ma" count_merge_shipped_bytes_total)
 entries1=$(metric "http://127.0.0.1:$ma" count_merge_entries_shipped_total)
 per=$(python3 -c "print(round(($bytes1-$bytes0)/max(1,$entries1-$entries0),1))")
 echo "idle   eu → us: $idle"

@@ -1,6 +1,7 @@
 package io.countctl.downtime;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -12,7 +13,8 @@ public final class DowntimeMetrics {
   private final AtomicInteger knownWorkers = new AtomicInteger();
 
   public DowntimeMetrics() {
-    registry.gauge("count.downtime.workers", knownWorkers);
+    Gauge.builder("count_downtime_workers", knownWorkers, AtomicInteger::get)
+        .description("workers the handler knows of (reported through /store or heartbeats)").register(registry);
   }
 
   public PrometheusMeterRegistry registry() {
@@ -21,29 +23,33 @@ public final class DowntimeMetrics {
 
   /** {@code kind}: store, cleanup, heartbeat. */
   public void request(String kind) {
-    counter("count.downtime.requests", "kind", kind).increment();
+    counter("count_downtime_requests_total",
+        "internal calls received, by kind (store, cleanup, heartbeat)", "kind", kind).increment();
   }
 
   /** {@code source}: pod-deleted, pod-restarted, pod-missing, heartbeat. */
   public void workerDied(String source) {
-    counter("count.downtime.worker.deaths", "source", source).increment();
+    counter("count_downtime_worker_deaths_total",
+        "workers found dead, by how (pod deleted, restarted, missing, heartbeat)", "source", source).increment();
   }
 
   /** {@code result}: ok or failed (after all retries). */
   public void resubscribe(String result) {
-    counter("count.downtime.resubscribes", "result", result).increment();
+    counter("count_downtime_resubscribes_total",
+        "resubscribe calls to frontends after a worker died, by result", "result", result).increment();
   }
 
   /** A frontend given up on: it did not answer the resubscribe call after all retries. */
   public void frontendDropped() {
-    counter("count.downtime.frontends.dropped").increment();
+    counter("count_downtime_frontends_dropped_total",
+        "frontends given up on: they did not answer a resubscribe call after all retries").increment();
   }
 
   public void knownWorkers(int n) {
     knownWorkers.set(n);
   }
 
-  private Counter counter(String name, String... tags) {
-    return Counter.builder(name).tags(tags).register((MeterRegistry) registry);
+  private Counter counter(String name, String help, String... tags) {
+    return Counter.builder(name).description(help).tags(tags).register((MeterRegistry) registry);
   }
 }

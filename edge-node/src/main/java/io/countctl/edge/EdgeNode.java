@@ -112,9 +112,12 @@ public final class EdgeNode implements AutoCloseable {
     Gauge.builder("count_edge_store_up", cache, c -> c.storeDown() ? 0 : 1)
         .description("1 while Redis answers within COUNT_STORE_TIMEOUT_MS; 0 while counts are answered stale")
         .register(metrics);
-    Gauge.builder("count_edge_pending_counters", aggregator, EdgeAggregator::size).register(metrics);
-    Gauge.builder("count_edge_inflight_batches", inFlight, InFlightBatches::size).register(metrics);
-    Gauge.builder("count_edge_kafka_stall_seconds", flusher, f -> f.stalledFor().toMillis() / 1000.0).register(metrics);
+    Gauge.builder("count_edge_pending_counters", aggregator, EdgeAggregator::size)
+        .description("counters with a delta not yet flushed to Kafka").register(metrics);
+    Gauge.builder("count_edge_inflight_batches", inFlight, InFlightBatches::size)
+        .description("flushed batches kept until the totals read from Redis include them").register(metrics);
+    Gauge.builder("count_edge_kafka_stall_seconds", flusher, f -> f.stalledFor().toMillis() / 1000.0)
+        .description("how long Kafka has not acknowledged a flush record that is waiting (0 when none waits)").baseUnit("seconds").register(metrics);
 
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
     SubscriptionPublisher subscriptions = new SubscriptionPublisher(producer, topics.subscriptions(), config.callbackUrl(), metrics);
@@ -147,10 +150,12 @@ public final class EdgeNode implements AutoCloseable {
     HttpServerOptions internalHttp = serverOptions(config, config.internalPort());
     ConnectionGate gate = new ConnectionGate(limits);
     StreamGate streamGate = new StreamGate(gate, () -> hub.connections() + topStreams.streams(), limits.maxStreams());
-    Gauge.builder("count_edge_http_connections", gate, ConnectionGate::connections).register(metrics);
+    HttpMetrics httpMetrics = new HttpMetrics(metrics);
+    Gauge.builder("count_edge_http_connections", gate, ConnectionGate::connections)
+        .description("open connections on the public port").register(metrics);
     try {
       // One server per event loop; Vert.x shares the ports between them.
-      vertx.deployVerticle(() -> new HttpVerticle(routes, streamGate, gate, http, internal, internalHttp),
+      vertx.deployVerticle(() -> new HttpVerticle(routes, streamGate, gate, http, internal, internalHttp, httpMetrics),
               new DeploymentOptions().setInstances(config.eventLoops()))
           .await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -258,10 +263,12 @@ public final class EdgeNode implements AutoCloseable {
     private final HttpServerOptions options;
     private final InternalRoutes internal;
     private final HttpServerOptions internalOptions;
+    private final HttpMetrics httpMetrics;
 
     HttpVerticle(EdgeRoutes routes, StreamGate streamGate, ConnectionGate gate, HttpServerOptions options,
-        InternalRoutes internal, HttpServerOptions internalOptions) {
+        InternalRoutes internal, HttpServerOptions internalOptions, HttpMetrics httpMetrics) {
       this.routes = routes;
+      this.httpMetrics = httpMetrics;
       this.streamGate = streamGate;
       this.gate = gate;
       this.options = options;
@@ -274,7 +281,7 @@ public final class EdgeNode implements AutoCloseable {
       HttpServer server = vertx.createHttpServer(options)
           .connectionHandler(gate::accept)
           .invalidRequestHandler(MalformedRequests::answer)
-          .requestHandler(gate.requests(MalformedRequests.checked(routes.handler(vertx, streamGate))));
+          .requestHandler(httpMetrics.around(gate.requests(MalformedRequests.checked(routes.handler(vertx, streamGate)))));
       HttpServer internalServer = vertx.createHttpServer(internalOptions)
           .invalidRequestHandler(MalformedRequests::answer)
           .requestHandler(MalformedRequests.checked(internal.router(vertx)));

@@ -2,8 +2,6 @@ package io.countctl.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -25,8 +23,7 @@ public final class OperatorMain {
       System.exit(2);
       return;
     }
-    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmMemoryMetrics().bindTo(metrics);
+    PrometheusMeterRegistry metrics = OperatorMetrics.create();
     KubernetesClient client = new KubernetesClientBuilder().build();
     // A lost Lease ends the process (the pod restarts as a follower) so two replicas never reconcile
     // at once. LeaderElection calls this on a thread of its own, never from the shutdown hook.

@@ -10,6 +10,7 @@ import io.countctl.core.key.CounterKey;
 import io.countctl.core.sketch.SketchAccumulator;
 import io.countctl.core.sketch.SketchDelta;
 import io.countctl.core.sketch.SketchSettings;
+import io.countctl.core.ops.LatencyHistogram;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -110,13 +111,20 @@ public final class DeltaFlusher implements AutoCloseable {
     this.edgeId = edgeId;
     this.epoch = epoch;
     this.interval = interval;
-    this.records = metrics.counter("count_edge_flush_records_total");
-    this.operations = metrics.counter("count_edge_flushed_operations_total");
-    this.countersPerRecord = metrics.summary("count_edge_flush_counters_per_record");
-    this.ackLatency = Timer.builder("count_edge_flush_ack_seconds").publishPercentiles(0.5, 0.99).register(metrics);
-    this.durableLatency = Timer.builder("count_edge_flush_durable_seconds").publishPercentiles(0.5, 0.99).register(metrics);
-    this.resent = metrics.counter("count_edge_flush_resent_total");
-    this.sketchBytes = metrics.counter("count_edge_flushed_sketch_bytes_total");
+    this.records = Counter.builder("count_edge_flush_records_total")
+        .description("flush records Kafka acknowledged").register(metrics);
+    this.operations = Counter.builder("count_edge_flushed_operations_total")
+        .description("write operations carried by acknowledged flush records").register(metrics);
+    this.countersPerRecord = DistributionSummary.builder("count_edge_flush_counters_per_record")
+        .description("counters carried by one acknowledged flush record").register(metrics);
+    this.ackLatency = LatencyHistogram.timer("count_edge_flush_ack_seconds",
+        "time from handing a flush record to the producer to Kafka acknowledging it").register(metrics);
+    this.durableLatency = LatencyHistogram.timer("count_edge_flush_durable_seconds",
+        "time from a flush starting to it and every earlier flush being acknowledged (a durable write waits this long at most)").register(metrics);
+    this.resent = Counter.builder("count_edge_flush_resent_total")
+        .description("flush records Kafka did not take (unreachable or an error), queued to be sent again").register(metrics);
+    this.sketchBytes = Counter.builder("count_edge_flushed_sketch")
+        .description("bytes of unique and top-K sketches carried by flush records").baseUnit("bytes").register(metrics);
     this.thread = Thread.ofPlatform().name("delta-flusher").daemon(true).unstarted(this::run);
   }
 

@@ -42,7 +42,8 @@ public final class IdempotencyKeys {
   public IdempotencyKeys(CounterStore store, Executor blocking, MeterRegistry metrics) {
     this.store = store;
     this.blocking = blocking;
-    this.unchecked = metrics == null ? null : metrics.counter("count_edge_idempotency_unchecked_total");
+    this.unchecked = metrics == null ? null : Counter.builder("count_edge_idempotency_unchecked_total")
+        .description("keyed writes counted without checking their Idempotency-Key because Redis did not answer").register(metrics);
   }
 
   /**

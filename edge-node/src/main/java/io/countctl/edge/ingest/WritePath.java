@@ -32,8 +32,10 @@ public final class WritePath {
     this.aggregator = aggregator;
     this.admission = admission;
     this.ackMode = ackMode;
-    this.increments = metrics.counter("count_edge_writes_total", "action", "increment");
-    this.decrements = metrics.counter("count_edge_writes_total", "action", "decrement");
+    this.increments = Counter.builder("count_edge_writes_total")
+        .description("writes accepted by this edge, by action (a write of by=n counts once)").tags("action", "increment").register(metrics);
+    this.decrements = Counter.builder("count_edge_writes_total")
+        .description("writes accepted by this edge, by action (a write of by=n counts once)").tags("action", "decrement").register(metrics);
   }
 
   /**

@@ -60,11 +60,16 @@ public final class LiveHub implements AutoCloseable {
     this.cache = cache;
     this.view = view;
     this.coalesceMs = coalesceMs;
-    this.events = metrics.counter("count_edge_live_changes_total");
-    this.stale = metrics.counter("count_edge_live_stale_changes_total");
-    Gauge.builder("count_edge_sse_connections", connections, AtomicInteger::get).register(metrics);
-    Gauge.builder("count_edge_sse_watchers", watcherCount, AtomicInteger::get).register(metrics);
-    Gauge.builder("count_edge_watched_counters", watchers, ConcurrentHashMap::size).register(metrics);
+    this.events = Counter.builder("count_edge_live_changes_total")
+        .description("count changes pushed to SSE watchers").register(metrics);
+    this.stale = Counter.builder("count_edge_live_stale_changes_total")
+        .description("count changes dropped because a newer value had already been pushed").register(metrics);
+    Gauge.builder("count_edge_sse_connections", connections, AtomicInteger::get)
+        .description("open SSE connections (/stream)").register(metrics);
+    Gauge.builder("count_edge_sse_watchers", watcherCount, AtomicInteger::get)
+        .description("counter subscriptions held by open SSE connections").register(metrics);
+    Gauge.builder("count_edge_watched_counters", watchers, ConcurrentHashMap::size)
+        .description("distinct counters watched over SSE on this edge").register(metrics);
     vertx.setPeriodic(heartbeatMs, id -> eachLoop(loop -> loop.forEach(SseConnection::heartbeat)));
     subscriptions.start(watchers::containsKey, this::unsubscribed, () -> List.copyOf(watchers.keySet()), leaseMs);
   }

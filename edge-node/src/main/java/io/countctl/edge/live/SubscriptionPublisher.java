@@ -56,9 +56,12 @@ public final class SubscriptionPublisher implements AutoCloseable {
     this.producer = producer;
     this.topic = topic;
     this.frontendUrl = frontendUrl;
-    this.published = metrics.counter("count_edge_subscription_records_total");
-    this.failures = metrics.counter("count_edge_subscription_publish_failures_total");
-    Gauge.builder("count_edge_subscriptions_unpublished", failing, Set::size).register(metrics);
+    this.published = Counter.builder("count_edge_subscription_records_total")
+        .description("subscription records published to the subscriptions topic").register(metrics);
+    this.failures = Counter.builder("count_edge_subscription_publish_failures_total")
+        .description("subscription records Kafka did not take").register(metrics);
+    Gauge.builder("count_edge_subscriptions_unpublished", failing, Set::size)
+        .description("subscriptions waiting to be published again after a failure").register(metrics);
   }
 
   public String frontendUrl() {

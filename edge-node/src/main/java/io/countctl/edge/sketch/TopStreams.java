@@ -49,9 +49,12 @@ public final class TopStreams implements AutoCloseable {
     this.vertx = vertx;
     this.cache = cache;
     this.maxStreams = maxStreams;
-    this.events = metrics.counter("count_edge_top_changes_total");
-    Gauge.builder("count_edge_top_streams", open, AtomicInteger::get).register(metrics);
-    Gauge.builder("count_edge_top_pollers", pollers, ConcurrentHashMap::size).register(metrics);
+    this.events = Counter.builder("count_edge_top_changes_total")
+        .description("top-K changes pushed to /top/stream clients").register(metrics);
+    Gauge.builder("count_edge_top_streams", open, AtomicInteger::get)
+        .description("open top-K SSE streams").register(metrics);
+    Gauge.builder("count_edge_top_pollers", pollers, ConcurrentHashMap::size)
+        .description("top-K lists polled from Redis for open streams").register(metrics);
     this.refreshTimer = vertx.setPeriodic(refreshMs, id -> pollers.values().forEach(Poller::poll));
     this.heartbeatTimer = vertx.setPeriodic(heartbeatMs, id -> eachStream(TopStream::heartbeat));
   }

@@ -16,7 +16,8 @@ import java.util.Map;
  *
  * <p>Supported: {@code {{ .Values.a.b }}}, {@code .Release.Name|Namespace}, {@code .Chart.Name|Version|AppVersion},
  * string literals, {@code {{- if X }} … {{- else }} … {{- end }}}, pipelines with {@code default},
- * {@code quote}, {@code toYaml}, {@code nindent}, {@code join}, and {@code {{-}}/{@code -}}} trimming.
+ * {@code quote}, {@code toYaml}, {@code nindent}, {@code join}, {@code .Files.Get "path"} (a file of the chart,
+ * not rendered, as in Helm), and {@code {{-}}/{@code -}}} trimming.
  */
 final class HelmTemplateSubset {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
@@ -24,12 +25,20 @@ final class HelmTemplateSubset {
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
 
   private final Map<String, Object> scope;
+  private final java.nio.file.Path chartDir;
 
   /**
    * @param values the merged values
    * @param chart the Chart.yaml keys ({@code name}, {@code version}, {@code appVersion})
    */
   HelmTemplateSubset(Map<String, Object> values, Map<String, Object> chart, String releaseName, String namespace) {
+    this(values, chart, releaseName, namespace, null);
+  }
+
+  /** @param chartDir where {@code .Files.Get} reads from; null: it fails */
+  HelmTemplateSubset(Map<String, Object> values, Map<String, Object> chart, String releaseName, String namespace,
+      java.nio.file.Path chartDir) {
+    this.chartDir = chartDir;
     this.scope = Map.of(
         "Values", values,
         "Release", Map.of("Name", releaseName, "Namespace", namespace),
@@ -187,6 +196,18 @@ final class HelmTemplateSubset {
         need(args, 2, pipeline);
         Collection<?> items = args.get(1) == null ? List.of() : (Collection<?>) args.get(1);
         return String.join((String) args.get(0), items.stream().map(String::valueOf).toList());
+      }
+      case ".Files.Get" -> {
+        need(args, 1, pipeline);
+        java.nio.file.Path file = chartDir == null ? null : chartDir.resolve((String) args.get(0)).normalize();
+        if (file == null || !file.startsWith(chartDir.normalize()) || !java.nio.file.Files.isRegularFile(file)) {
+          throw new IllegalArgumentException("no chart file " + args.get(0) + ": " + pipeline);
+        }
+        try {
+          return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
       }
       default -> throw new IllegalArgumentException("function '" + function + "' is not in the supported subset: " + pipeline);
     }

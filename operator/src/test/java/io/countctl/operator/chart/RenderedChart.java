@@ -25,7 +25,8 @@ record RenderedChart(List<HasMetadata> objects, String notes) {
     try {
       Map<String, Object> values = readYaml(CHART.resolve("values.yaml"));
       merge(values, overrides);
-      HelmTemplateSubset helm = new HelmTemplateSubset(values, readYaml(CHART.resolve("Chart.yaml")), RELEASE, NAMESPACE);
+      HelmTemplateSubset helm = new HelmTemplateSubset(values, readYaml(CHART.resolve("Chart.yaml")), RELEASE, NAMESPACE,
+          CHART);
       List<HasMetadata> objects = new ArrayList<>();
       try (Stream<Path> files = Files.list(CHART.resolve("templates"))) {
         for (Path f : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
@@ -45,6 +46,11 @@ record RenderedChart(List<HasMetadata> objects, String notes) {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The objects of one kind (e.g. PodMonitor, which fabric8 reads as a generic resource). */
+  List<HasMetadata> ofKind(String kind) {
+    return objects.stream().filter(o -> kind.equals(o.getKind())).toList();
   }
 
   <T extends HasMetadata> T the(Class<T> type) {

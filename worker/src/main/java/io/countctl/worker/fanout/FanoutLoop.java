@@ -90,11 +90,16 @@ public final class FanoutLoop implements AutoCloseable {
         new ByteArrayDeserializer(), new ByteArrayDeserializer());
     this.webhooks = new WebhookCaller(secret);
     this.downtime = new DowntimeClient(downtimeUrl, workerId, secret);
-    this.calls = metrics.counter("count_worker_fanout_webhook_calls_total");
-    this.failedCalls = metrics.counter("count_worker_fanout_webhook_failures_total");
-    this.pushed = metrics.counter("count_worker_fanout_current_values_pushed_total");
-    this.dropped = metrics.counter("count_worker_fanout_frontends_dropped_total");
-    Gauge.builder("count_worker_fanout_subscribed_counters", table, SubscriptionTable::size).register(metrics);
+    this.calls = Counter.builder("count_worker_fanout_webhook_calls_total")
+        .description("webhook calls to frontends carrying count changes").register(metrics);
+    this.failedCalls = Counter.builder("count_worker_fanout_webhook_failures_total")
+        .description("webhook calls to frontends that failed").register(metrics);
+    this.pushed = Counter.builder("count_worker_fanout_current_values_pushed_total")
+        .description("current values pushed to a frontend that just subscribed").register(metrics);
+    this.dropped = Counter.builder("count_worker_fanout_frontends_dropped_total")
+        .description("frontends dropped after their webhook kept failing (reported to the downtime handler)").register(metrics);
+    Gauge.builder("count_worker_fanout_subscribed_counters", table, SubscriptionTable::size)
+        .description("counters with at least one subscribed frontend on this worker").register(metrics);
     this.thread = Thread.ofPlatform().name("fanout").unstarted(this::run);
   }
 

@@ -63,8 +63,10 @@ final class MergeEndpoint {
     this.blocking = blocking;
     this.maxBodyBytes = maxBodyBytes;
     this.metrics = metrics;
-    this.received = metrics.counter("count_merge_entries_received_total");
-    this.merged = metrics.counter("count_merge_entries_merged_total");
+    this.received = Counter.builder("count_merge_entries_received_total")
+        .description("counter entries received from peer regions").register(metrics);
+    this.merged = Counter.builder("count_merge_entries_merged_total")
+        .description("received entries that changed this region's view of a peer").register(metrics);
   }
 
   void mount(Router router) {
@@ -123,7 +125,9 @@ final class MergeEndpoint {
   }
 
   private void refused(String reason) {
-    metrics.counter("count_merge_refused_total", "reason", reason).increment();
+    Counter.builder("count_merge_refused_total")
+        .description("merge calls refused, by reason").tags("reason", reason).register(metrics)
+        .increment();
   }
 
   private static boolean isLoopback(String host) {

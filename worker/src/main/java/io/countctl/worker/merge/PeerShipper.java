@@ -61,11 +61,16 @@ final class PeerShipper {
     this.store = store;
     this.http = http;
     Tags tags = Tags.of("peer", peer.region());
-    this.bytesShipped = metrics.counter("count_merge_bytes_shipped_total", tags);
-    this.entriesShipped = metrics.counter("count_merge_entries_shipped_total", tags);
-    this.shipped = metrics.counter("count_merge_shipments_total", tags.and("outcome", "ok"));
-    this.failed = metrics.counter("count_merge_shipments_total", tags.and("outcome", "failed"));
-    this.fullSyncs = metrics.counter("count_merge_full_syncs_total", tags);
+    this.bytesShipped = Counter.builder("count_merge_shipped")
+        .description("bytes of state shipped to a peer region").baseUnit("bytes").tags(tags).register(metrics);
+    this.entriesShipped = Counter.builder("count_merge_entries_shipped_total")
+        .description("counter entries shipped to a peer region").tags(tags).register(metrics);
+    this.shipped = Counter.builder("count_merge_shipments_total")
+        .description("shipments to a peer region, by outcome").tags(tags.and("outcome", "ok")).register(metrics);
+    this.failed = Counter.builder("count_merge_shipments_total")
+        .description("shipments to a peer region, by outcome").tags(tags.and("outcome", "failed")).register(metrics);
+    this.fullSyncs = Counter.builder("count_merge_full_syncs_total")
+        .description("full state syncs sent to a peer region").tags(tags).register(metrics);
     Gauge.builder("count_merge_peer_lag_seconds", this, s -> s.lagMillis() / 1000.0).tags(tags)
         .description("age of the newest state this peer has acknowledged in full").register(metrics);
     Gauge.builder("count_merge_peer_backlog", backlog, AtomicLong::get).tags(tags)

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -70,6 +72,9 @@ public final class DeltaConsumerLoop implements AutoCloseable {
   private final Counter dlq;
   private final Counter fenced;
   private final Timer commitLatency;
+  private static final long LAG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private final AtomicLong lagRecords = new AtomicLong();
+  private long lastLagNanos;
 
   public DeltaConsumerLoop(String bootstrap, String workerId, Topics topics, int maxPollRecords, CounterStore store,
       org.apache.kafka.clients.producer.Producer<byte[], byte[]> producer, MeterRegistry metrics) {
@@ -88,14 +93,17 @@ public final class DeltaConsumerLoop implements AutoCloseable {
       io.countctl.core.sketch.SketchSettings sketchSettings, Duration markRetention) {
     this.markAges = new io.countctl.core.store.MarkAges(store);
     this.markRetention = markRetention;
-    this.marksPruned = metrics.counter("count_worker_marks_pruned_total");
+    this.marksPruned = Counter.builder("count_worker_marks_pruned_total")
+        .description("per-edge sequence marks pruned after their retention").register(metrics);
     this.topics = topics;
     this.store = store;
     this.sketchStore = new io.countctl.core.store.SketchStore(store);
     this.uniqueFolder = new UniqueFolder(sketchStore, sketchSettings, metrics);
     this.sketchSettings = sketchSettings;
-    this.staleFolds = metrics.counter("count_worker_stale_sketch_folds_total");
-    this.sketchBytes = metrics.counter("count_worker_sketch_bytes_written_total");
+    this.staleFolds = Counter.builder("count_worker_stale_sketch_folds_total")
+        .description("sketch folds skipped because a newer fold had already been applied").register(metrics);
+    this.sketchBytes = Counter.builder("count_worker_sketch_written")
+        .description("bytes of sketches written to Redis").baseUnit("bytes").register(metrics);
     this.totals = new TotalsPublisher(producer, topics.totals(), metrics);
     this.deadLetters = new DeadLetters(producer, topics.deltasDlq());
     Map<String, Object> config = new HashMap<>();
@@ -108,12 +116,20 @@ public final class DeltaConsumerLoop implements AutoCloseable {
     config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000); // a dead worker's partitions move within seconds
     config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
     this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    this.batchesApplied = metrics.counter("count_worker_batches_applied_total");
-    this.duplicates = metrics.counter("count_worker_duplicate_batches_total");
-    this.dlq = metrics.counter("count_worker_dead_letters_total");
-    this.fenced = metrics.counter("count_worker_fenced_commits_total");
-    this.commitLatency = Timer.builder("count_worker_commit_seconds").publishPercentiles(0.5, 0.99).register(metrics);
-    io.micrometer.core.instrument.Gauge.builder("count_worker_owned_partitions", owned, Map::size).register(metrics);
+    this.batchesApplied = Counter.builder("count_worker_batches_applied_total")
+        .description("flushed batches applied to Redis exactly once").register(metrics);
+    this.duplicates = Counter.builder("count_worker_duplicate_batches_total")
+        .description("flushed batches skipped because Redis had already applied them").register(metrics);
+    this.dlq = Counter.builder("count_worker_dead_letters_total")
+        .description("flush records that could not be applied (undecodable, or a counter would pass 2^63-1), sent to the dead-letter topic").register(metrics);
+    this.fenced = Counter.builder("count_worker_fenced_commits_total")
+        .description("commits refused because another worker took the partition over").register(metrics);
+    this.commitLatency = io.countctl.core.ops.LatencyHistogram.timer("count_worker_commit_seconds",
+        "time to commit one reduced chunk (sums, offset and marks) to Redis").register(metrics);
+    io.micrometer.core.instrument.Gauge.builder("count_worker_lag_records", lagRecords, AtomicLong::get)
+        .description("records of the deltas topic not yet read on the partitions this worker owns").register(metrics);
+    io.micrometer.core.instrument.Gauge.builder("count_worker_owned_partitions", owned, Map::size)
+        .description("partitions of the deltas topic this worker owns").register(metrics);
     io.micrometer.core.instrument.Gauge.builder("count_worker_log_gap_partitions", logGaps, Map::size)
         .description("partitions not applied: Redis lost their offset and retention already deleted records")
         .register(metrics);
@@ -139,6 +155,23 @@ public final class DeltaConsumerLoop implements AutoCloseable {
     return Set.copyOf(owned.keySet());
   }
 
+  /**
+   * Records not yet read on the partitions this worker owns, from what the consumer last fetched
+   * (no call to Kafka). Read here because the consumer is not thread-safe; the gauge reads the sum.
+   */
+  private void measureLag() {
+    long now = System.nanoTime();
+    if (now - lastLagNanos < LAG_EVERY_NANOS) {
+      return;
+    }
+    lastLagNanos = now;
+    long sum = 0;
+    for (TopicPartition tp : consumer.assignment()) {
+      sum += consumer.currentLag(tp).orElse(0);
+    }
+    lagRecords.set(sum);
+  }
+
   private void run() {
     consumer.subscribe(List.of(topics.deltas()), new ConsumerRebalanceListener() {
       @Override
@@ -162,6 +195,7 @@ public final class DeltaConsumerLoop implements AutoCloseable {
       while (running) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
         uniqueFolder.tick();
+        measureLag();
         if (System.nanoTime() - lastRetryNanos > RETRY_NANOS) {
           totals.retryFailed();
           lastRetryNanos = System.nanoTime();

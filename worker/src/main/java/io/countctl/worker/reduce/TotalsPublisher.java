@@ -37,10 +37,14 @@ public final class TotalsPublisher {
   public TotalsPublisher(Producer<byte[], byte[]> producer, String topic, MeterRegistry metrics) {
     this.producer = producer;
     this.topic = topic;
-    this.published = metrics.counter("count_worker_totals_published_total");
-    this.failed = metrics.counter("count_worker_totals_failed_total");
-    this.retried = metrics.counter("count_worker_totals_retried_total");
-    Gauge.builder("count_worker_totals_unpublished", unpublished, Map::size).register(metrics);
+    this.published = Counter.builder("count_worker_totals_published_total")
+        .description("changed records published to the totals topic").register(metrics);
+    this.failed = Counter.builder("count_worker_totals_failed_total")
+        .description("changed records Kafka did not take (retried later)").register(metrics);
+    this.retried = Counter.builder("count_worker_totals_retried_total")
+        .description("changed records published again after a failure").register(metrics);
+    Gauge.builder("count_worker_totals_unpublished", unpublished, Map::size)
+        .description("counters whose changed record waits to be published again").register(metrics);
   }
 
   public void publish(List<TotalChange> changes) {

@@ -41,7 +41,8 @@ final class UniqueFolder {
     this.store = store;
     this.settings = settings;
     this.uniquePrefix = store.keys().uniquePrefix();
-    this.folds = metrics.counter("count_worker_unique_folds_total");
+    this.folds = Counter.builder("count_worker_unique_folds_total")
+        .description("unique-count sketches folded into their merged form in Redis").register(metrics);
   }
 
   /** Called on the consumer thread with what a commit just wrote; failures only delay a fold. */
