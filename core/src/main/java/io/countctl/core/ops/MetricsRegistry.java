@@ -20,10 +20,7 @@ public final class MetricsRegistry {
   public static PrometheusMeterRegistry create(String component, String cluster, String region) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().commonTags("component", component, "cluster", cluster, "region", region);
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmGcMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ClassLoaderMetrics().bindTo(registry);
+    // Filters first: Micrometer applies a filter only to meters registered after it (and warns).
     // ProcessorMetrics' process.cpu.time counts nanoseconds ("process_cpu_time_ns_total", which
     // promtool flags); Prometheus's own name for it is process_cpu_seconds_total, in seconds.
     registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")));
@@ -34,6 +31,10 @@ public final class MetricsRegistry {
         return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
       }
     });
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
       FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9)
