@@ -48,6 +48,7 @@ public final class EdgeRoutes {
   private final PrometheusMeterRegistry metrics;
   private final Supplier<String> readiness;
   private final Replies replies = new Replies();
+  private final OpenApiDocument openApi = OpenApiDocument.load();
 
   public EdgeRoutes(EdgeConfig config, WritePath writes, TotalsCache cache, CountView view, LiveRoutes live,
       SketchRoutes sketches, PrometheusMeterRegistry metrics, Supplier<String> readiness) {
@@ -107,6 +108,7 @@ public final class EdgeRoutes {
     router.post("/v1/:id/:counter").handler(writeBody).handler(guard(this::put));
     router.get("/v1/:id/:counter").handler(guard(this::get));
     router.get("/v1/:id/:counter/regions").handler(guard(this::regions));
+    openApi.mount(router);
     Console.mount(router);
 
     router.errorHandler(404, ctx -> ErrorReply.send(ctx, 404, "not_found",

@@ -24,6 +24,13 @@ import io.vertx.core.http.HttpVersion;
  */
 public final class HotRoutes implements Handler<HttpServerRequest> {
   private static final String PREFIX = "/v1/";
+  /**
+   * The path this class answers, as OpenAPI writes it; {@link #handle} takes it for the methods of
+   * {@link #METHODS}. Listed for the OpenAPI document's route coverage test.
+   */
+  public static final String PATH = "/v1/{id}/{counter}";
+  /** The methods {@link #handle} answers on {@link #PATH} (compared one by one there: it is the hot path). */
+  public static final java.util.List<HttpMethod> METHODS = java.util.List.of(HttpMethod.PUT, HttpMethod.GET, HttpMethod.POST);
 
   private final EdgeRoutes routes;
   private final Handler<HttpServerRequest> router;
