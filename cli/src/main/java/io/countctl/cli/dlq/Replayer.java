@@ -46,7 +46,8 @@ final class Replayer {
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 45_000);
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
       List<Future<RecordMetadata>> sent = new ArrayList<>();
       for (ConsumerRecord<byte[], byte[]> r : letters) {
