@@ -33,6 +33,7 @@ public final class CountCtl {
       Map.entry("bench", io.countctl.cli.bench.BenchCommand.class),
       Map.entry("bench-live", io.countctl.cli.bench.LiveBenchCommand.class),
       Map.entry("watch", io.countctl.cli.live.WatchCommand.class),
+      Map.entry("dlq", io.countctl.cli.dlq.DlqCommand.class),
       Map.entry("__complete", io.countctl.cli.provision.CompleteCommand.class));
 
   /** Commands that need the whole tree: help and completion list every command. */

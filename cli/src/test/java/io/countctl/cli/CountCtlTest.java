@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class CountCtlTest {
   private static final List<String> ALL = List.of("help", "generate-completion", "dev", "inc", "dec", "get", "unique",
-      "top", "create", "describe", "delete", "bench", "bench-live", "watch");
+      "top", "create", "describe", "delete", "bench", "bench-live", "watch", "dlq");
   /** Not in help: what the completion script calls. */
   private static final List<String> HIDDEN = List.of("__complete");
 

@@ -32,4 +32,10 @@ public sealed interface CommitResult {
 
   /** Not applied: the commit would push a counter past 2^63 - 1. */
   record Overflow(CounterKey key) implements CommitResult {}
+
+  /**
+   * Not applied: a replayed dead letter of the commit was applied before (an earlier replay, or a
+   * copy of the same replay on another partition); leave it out and retry.
+   */
+  record Replayed(String replay) implements CommitResult {}
 }

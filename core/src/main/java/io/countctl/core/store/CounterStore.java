@@ -130,6 +130,32 @@ public final class CounterStore implements AutoCloseable {
   }
 
   /**
+   * Which of these replayed dead letters were applied already (their identities, see
+   * {@link PartitionCommit#replays}): one HMGET, made only for chunks that carry replays.
+   */
+  public java.util.Set<String> replayedAlready(Collection<String> replays) {
+    if (replays.isEmpty()) {
+      return java.util.Set.of();
+    }
+    List<String> ids = List.copyOf(replays);
+    List<String> at = call(j -> j.hmget(keys.replayed(), ids.toArray(String[]::new)));
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (int i = 0; i < ids.size(); i++) {
+      if (at.get(i) != null) {
+        out.add(ids.get(i));
+      }
+    }
+    return out;
+  }
+
+  /** Replayed dead letters applied so far: identity → when (ms). */
+  public Map<String, Long> replayed() {
+    Map<String, Long> out = new HashMap<>();
+    call(j -> j.hgetAll(keys.replayed())).forEach((id, at) -> out.put(id, Long.parseLong(at)));
+    return out;
+  }
+
+  /**
    * A new epoch for an edge that starts: larger than every epoch taken before from this store,
    * whatever the clocks say (a pod restarted with its clock stepped back must not look older
    * than its previous run). It is at least {@code nowMillis}, so it also stays above the
@@ -191,10 +217,12 @@ public final class CounterStore implements AutoCloseable {
     arg.accept(keys.remotePrefix());
     arg.accept(Integer.toString(commit.sketches().size()));
     arg.accept(keys.idempotencyKeyPrefix());
+    arg.accept(Integer.toString(commit.replays().size()));
     commit.marks().forEach((edge, id) -> {
       arg.accept(edge);
       arg.accept(id.encode());
     });
+    commit.replays().forEach(arg);
     for (int i = 0; i < commit.keyed().size(); i++) {
       KeyedDelta k = commit.keyed().get(i);
       arg.accept(k.scope());
@@ -222,7 +250,7 @@ public final class CounterStore implements AutoCloseable {
       arg.accept(Long.toString(d.n()));
     });
     List<byte[]> keyList = java.util.stream.Stream.of(keys.offsets(), keys.highWaterMarks(commit.partition()),
-        keys.changeLog(), keys.changeSeq()).map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
+        keys.changeLog(), keys.changeSeq(), keys.replayed()).map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
     // A retry after a dropped connection is safe: if the first attempt was applied, the offset
     // check answers Fenced with the stored offset equal to nextOffset.
     List<?> reply = (List<?>) call(j -> evalApply(j, keyList, args));
@@ -236,6 +264,9 @@ public final class CounterStore implements AutoCloseable {
     }
     if (code == 3) {
       return new CommitResult.Stale();
+    }
+    if (code == 4) {
+      return new CommitResult.Replayed(str(reply.get(1)));
     }
     List<TotalChange> totals = new ArrayList<>(order.size());
     for (int i = 0; i < order.size(); i++) {

@@ -19,6 +19,9 @@ import java.util.OptionalLong;
  * @param keyed writes with an idempotency key, each counted only if its token is new
  * @param checks per keyed write (same order), what its sketch contribution assumed; empty: nothing
  * @param sketches the partition's new sketches of the counters this commit feeds
+ * @param replays identities of replayed dead letters this commit applies (see
+ *     {@code ReplayedRecords} in the worker): each is applied only if Redis has not recorded it,
+ *     and recorded in the same atomic step; empty on the normal path
  */
 public record PartitionCommit(
     int partition,
@@ -29,8 +32,10 @@ public record PartitionCommit(
     List<KeyedDelta> keyed,
     long nowMillis,
     List<KeyedCheck> checks,
-    List<SketchWrite> sketches) {
+    List<SketchWrite> sketches,
+    List<String> replays) {
   public PartitionCommit {
+    replays = List.copyOf(replays);
     marks = Map.copyOf(marks);
     deltas = Map.copyOf(deltas);
     keyed = List.copyOf(keyed);
@@ -42,13 +47,26 @@ public record PartitionCommit(
   }
 
   public PartitionCommit(int partition, OptionalLong expectedOffset, long nextOffset, Map<String, EdgeMark> marks,
+      Map<CounterKey, PnCounter> deltas, List<KeyedDelta> keyed, long nowMillis, List<KeyedCheck> checks,
+      List<SketchWrite> sketches) {
+    this(partition, expectedOffset, nextOffset, marks, deltas, keyed, nowMillis, checks, sketches, List.of());
+  }
+
+  public PartitionCommit(int partition, OptionalLong expectedOffset, long nextOffset, Map<String, EdgeMark> marks,
       Map<CounterKey, PnCounter> deltas, List<KeyedDelta> keyed, long nowMillis) {
     this(partition, expectedOffset, nextOffset, marks, deltas, keyed, nowMillis, List.of(), List.of());
   }
 
   /** The same commit carrying sketches. */
   public PartitionCommit withSketches(List<KeyedCheck> newChecks, List<SketchWrite> newSketches) {
-    return new PartitionCommit(partition, expectedOffset, nextOffset, marks, deltas, keyed, nowMillis, newChecks, newSketches);
+    return new PartitionCommit(partition, expectedOffset, nextOffset, marks, deltas, keyed, nowMillis, newChecks, newSketches,
+        replays);
+  }
+
+  /** The same commit applying these replayed dead letters too. */
+  public PartitionCommit withReplays(List<String> newReplays) {
+    return new PartitionCommit(partition, expectedOffset, nextOffset, marks, deltas, keyed, nowMillis, checks, sketches,
+        newReplays);
   }
 
   /** A commit without idempotent writes. */

@@ -31,6 +31,8 @@ import io.countctl.core.key.CounterKey;
  *   <li>{@code {c}:f:<by>:<window>:<bucket start>:<id>/<counter>} hash {@code p<partition>} → that
  *       partition's frequent-items sketch of the counter's users or items in one bucket of a window
  *       ({@code all}: bucket 0, kept forever; others expire by themselves), {@code t} as above
+ *   <li>{@code {c}:dlq:replayed} hash replay identity (source partition / edge:epoch:seq of a
+ *       dead-lettered batch) → when its replay was applied (ms): a replayed dead letter counts once
  * </ul>
  */
 public record RedisKeys(String cluster) {
@@ -104,6 +106,11 @@ public record RedisKeys(String cluster) {
   /** The field of a sketch hash that one deltas partition's owner writes. */
   public static String partitionField(int partition) {
     return "p" + partition;
+  }
+
+  /** Replayed dead letters applied so far (see {@code PartitionCommit#replays}). */
+  public String replayed() {
+    return "{" + cluster + "}:dlq:replayed";
   }
 
   public String heard() {

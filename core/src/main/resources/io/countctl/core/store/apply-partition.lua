@@ -6,19 +6,22 @@
 -- KEYS[1] offsets hash (partition -> next offset to read)
 -- KEYS[2] high-water marks hash of this partition (edge id -> "epoch:seq")
 -- KEYS[3] region change log (sorted set counter -> sequence)  KEYS[4] its sequence (see below)
+-- KEYS[5] replayed dead letters (hash replay identity -> applied at ms)
 -- ARGV[1] partition  ARGV[2] expected next offset ('' when none stored)  ARGV[3] new next offset
 -- ARGV[4] now (ms)   ARGV[5] counter key prefix   ARGV[6] number of marks
 -- ARGV[7] number of keyed writes  ARGV[8] prefix of earlier versions' global idempotency keys
 -- ARGV[9] idempotency key TTL (s)
 -- ARGV[10] prefix of other regions' entries (read back with the new state when regions are on)
 -- ARGV[11] number of sketch writes  ARGV[12] prefix of the per-counter idempotency keys
--- then marks as (edge, mark) pairs, then keyed writes as (scope, counter key, p, n, check,
+-- ARGV[13] number of replayed dead letters
+-- then marks as (edge, mark) pairs, then the replayed dead letters' identities, then keyed writes as (scope, counter key, p, n, check,
 -- fingerprint, token) septuples (scope: counter/token, the key's name; check: '1' the worker
 -- assumed the key not counted, '0' counted, '' nothing assumed), then
 -- sketch writes as (hash key, field, serialized sketch, expire-at ms or '0') quads, then
 -- deltas as (counter key, p, n) triples: one per counter touched, keyed writes' counters included.
 -- Returns {0, stored offset} when fenced, {2, counter key} on overflow, {3} when a keyed write's
--- token no longer is what the worker assumed when it weighed the write's item, else
+-- token no longer is what the worker assumed when it weighed the write's item, {4, identity} when
+-- a replayed dead letter was applied before, else
 -- {1, p1, n1, v1, r1, p2, n2, v2, r2, ..., duplicates} with each delta counter's new parts and
 -- version as strings (Lua numbers are doubles: strings keep 64-bit exact), its other regions'
 -- entries (HGETALL of the remote hash, empty when regions are off) and the number of keyed writes
@@ -31,10 +34,19 @@ if stored ~= ARGV[2] then
 end
 local marks = tonumber(ARGV[6])
 local keyed = tonumber(ARGV[7])
-local firstKeyed = 13 + 2 * marks
+local firstReplay = 14 + 2 * marks
+local firstKeyed = firstReplay + tonumber(ARGV[13])
 local firstSketch = firstKeyed + 7 * keyed
 local firstDelta = firstSketch + 4 * tonumber(ARGV[11])
 local prefix = ARGV[5]
+-- A replayed dead letter counts once: copies of one replay may sit on several partitions (each
+-- owned by another worker) and a replay may be run twice, so the check is here, atomic with the
+-- apply that records it below. Ordinary records carry none: nothing more to read for them.
+for i = firstReplay, firstKeyed - 1 do
+  if redis.call('HEXISTS', KEYS[5], ARGV[i]) == 1 then
+    return {4, ARGV[i]}
+  end
+end
 -- Whether a keyed write's key was counted before: its per-counter key says so, or (until they
 -- expire) an earlier version's global key of the token.
 local function counted(i)
@@ -68,8 +80,11 @@ for i = firstDelta, #ARGV, 3 do
   end
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
-for i = 13, firstKeyed - 1, 2 do
+for i = 14, firstReplay - 1, 2 do
   redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
+end
+for i = firstReplay, firstKeyed - 1 do
+  redis.call('HSET', KEYS[5], ARGV[i], ARGV[4])
 end
 -- Each partition's sketches live in their own field, written only by the partition's owner (the
 -- offset check above fences any other), so a read-merge-write in the worker loses nothing.

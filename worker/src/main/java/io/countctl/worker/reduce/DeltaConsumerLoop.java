@@ -336,16 +336,33 @@ public final class DeltaConsumerLoop implements AutoCloseable {
   private void apply(TopicPartition tp, PartitionState state, List<ConsumerRecord<byte[], byte[]>> records) {
     Set<Long> skip = new HashSet<>();
     Map<Long, String> reasons = new HashMap<>();
+    // Replays of dead letters only (countctl dlq replay): which Redis applied before, one read;
+    // ordinary chunks carry none and read nothing.
+    Set<String> replayed = new HashSet<>();
+    Set<Long> lettered = new HashSet<>();
+    Set<String> replays = ReplayedRecords.identities(records);
+    while (running && !replays.isEmpty()) {
+      try {
+        replayed.addAll(store.replayedAlready(replays));
+        break;
+      } catch (RuntimeException e) {
+        problem = "Redis unreachable: " + e.getMessage();
+        log.warn("cannot read the replayed dead letters of partition {} ({}); retrying", tp.partition(), e.toString());
+        pause();
+      }
+    }
     while (running) {
-      PartitionReducer.Chunk chunk = PartitionReducer.reduce(state, records, skip, reasons, sketchSettings);
+      PartitionReducer.Chunk chunk = PartitionReducer.reduce(state, records, skip, reasons, replayed, sketchSettings);
       if (chunk.commit() == null) {
         return;
       }
       CommitResult result;
       List<io.countctl.core.store.SketchWrite> written = List.of();
       try {
-        if (!chunk.poison().isEmpty()) {
-          deadLetters.send(chunk.poison()); // in Kafka before the commit moves past them
+        List<PartitionReducer.Poison> unsent = chunk.poison().stream().filter(p -> !lettered.contains(p.record().offset())).toList();
+        if (!unsent.isEmpty()) {
+          deadLetters.send(unsent); // in Kafka before the commit moves past them
+          unsent.forEach(p -> lettered.add(p.record().offset())); // a retry of the chunk does not send them twice
         }
         long start = System.nanoTime();
         io.countctl.core.store.PartitionCommit commit = chunk.commit();
@@ -398,6 +415,9 @@ public final class DeltaConsumerLoop implements AutoCloseable {
               tp.partition(), f.storedOffset(), chunk.commit().expectedOffset());
           resume(tp);
           return;
+        }
+        case CommitResult.Replayed again -> {
+          replayed.add(again.replay()); // applied meanwhile (a copy on another partition): leave it out
         }
         case CommitResult.Stale stale -> {
           staleFolds.increment(); // a keyed write's token changed under the fold: fold again

@@ -35,17 +35,25 @@ final class PartitionReducer {
    */
   record Chunk(PartitionCommit commit, List<DeltaBatch> batches, List<Poison> poison, int duplicates, ChunkSketches sketches) {}
 
-  /**
-   * @param skip offsets to leave out (found poisonous by an earlier attempt)
-   */
   static Chunk reduce(PartitionState state, List<ConsumerRecord<byte[], byte[]>> records, Set<Long> skip, Map<Long, String> skipReasons,
       io.countctl.core.sketch.SketchSettings sketchSettings) {
+    return reduce(state, records, skip, skipReasons, Set.of(), sketchSettings);
+  }
+
+  /**
+   * @param skip offsets to leave out (found poisonous by an earlier attempt)
+   * @param replayedBefore identities of replayed dead letters Redis has applied already
+   *     ({@link ReplayedRecords}): their replays are skipped as duplicates
+   */
+  static Chunk reduce(PartitionState state, List<ConsumerRecord<byte[], byte[]>> records, Set<Long> skip, Map<Long, String> skipReasons,
+      Set<String> replayedBefore, io.countctl.core.sketch.SketchSettings sketchSettings) {
     ChunkSketches sketches = new ChunkSketches(sketchSettings);
     Map<CounterKey, PnCounter> deltas = new HashMap<>();
     List<KeyedDelta> keyed = new ArrayList<>();
     Map<String, EdgeMark> marks = new HashMap<>();
     List<DeltaBatch> applied = new ArrayList<>();
     List<Poison> poison = new ArrayList<>();
+    List<String> replays = new ArrayList<>();
     int duplicates = 0;
     long first = state.nextOffset.orElse(-1);
     long last = -1;
@@ -54,10 +62,6 @@ final class PartitionReducer {
         continue; // applied before (a poll that raced a seek)
       }
       last = r.offset();
-      if (skip.contains(r.offset())) {
-        poison.add(new Poison(r, skipReasons.get(r.offset())));
-        continue;
-      }
       DeltaBatch batch;
       try {
         batch = DeltaBatchCodec.decode(r.value());
@@ -66,9 +70,16 @@ final class PartitionReducer {
         continue;
       }
       BatchId id = batch.id();
+      boolean replay = ReplayedRecords.isReplay(r);
+      String replayId = replay ? ReplayedRecords.identity(r, id) : null;
       EdgeMark mark = marks.getOrDefault(id.edgeId(), state.marks.get(id.edgeId()));
-      if (mark != null && mark.contains(id)) {
+      if (replay ? replayedBefore.contains(replayId) || replays.contains(replayId) : mark != null && mark.contains(id)) {
         duplicates++; // the same batch twice in the log (a re-send of a record Kafka had taken): count it once
+        continue;
+      }
+      if (skip.contains(r.offset())) {
+        poison.add(new Poison(r, skipReasons.get(r.offset())));
+        handled(marks, mark, id, replay);
         continue;
       }
       ChunkSketches.Parsed parsed;
@@ -76,6 +87,7 @@ final class PartitionReducer {
         parsed = sketches.parse(batch);
       } catch (IllegalArgumentException e) {
         poison.add(new Poison(r, "malformed sketch: " + e.getMessage()));
+        handled(marks, mark, id, replay);
         continue;
       }
       try {
@@ -87,18 +99,34 @@ final class PartitionReducer {
         deltas.putAll(merged);
       } catch (ArithmeticException e) {
         poison.add(new Poison(r, "overflow: the batch would push a counter past 2^63-1"));
+        handled(marks, mark, id, replay);
         continue;
       }
       keyed.addAll(batch.keyed());
       sketches.add(parsed);
-      marks.put(id.edgeId(), mark == null ? EdgeMark.of(id) : mark.with(id));
+      if (replay) {
+        replays.add(replayId); // the edge's mark stays: it guards the edge's own records, not replays
+      } else {
+        marks.put(id.edgeId(), mark == null ? EdgeMark.of(id) : mark.with(id));
+      }
       applied.add(batch);
     }
     if (last < 0) {
       return new Chunk(null, List.of(), List.of(), 0, sketches);
     }
     PartitionCommit commit = new PartitionCommit(state.partition, state.nextOffset, last + 1, marks, deltas, keyed,
-        System.currentTimeMillis());
+        System.currentTimeMillis()).withReplays(replays);
     return new Chunk(commit, applied, poison, duplicates, sketches);
+  }
+
+  /**
+   * A decodable batch set aside counts as handled in its edge's mark: a later copy of it in the log
+   * (an edge re-send) is then a duplicate, not a second dead letter, so its one dead letter stands
+   * for all copies and a replay of it counts it once. A replay's own failure leaves the marks alone.
+   */
+  private static void handled(Map<String, EdgeMark> marks, EdgeMark mark, BatchId id, boolean replay) {
+    if (!replay) {
+      marks.put(id.edgeId(), mark == null ? EdgeMark.of(id) : mark.with(id));
+    }
   }
 }
