@@ -5,7 +5,7 @@
 # counted, and prints Redis used_memory before and after, bytes per key, the buckets' count,
 # encodings and MEMORY USAGE. Each KEYS figure gets its own fresh `countctl dev`. Memory figures do
 # not depend on how loaded the machine is; the rate printed does.
-set -euo pipefail
+set -euo pipefail # (no `| head` below: with pipefail the writer's SIGPIPE would end the script)
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 sizes=${KEYS:-"20000 200000"}
@@ -60,12 +60,15 @@ PY
   t1=$(date +%s.%N)
   sleep 2
   after=$(used)
-  buckets=$(rc --scan --pattern '{count}:ik:[0-9]*:*' | wc -l)
-  sample=$(rc --scan --pattern '{count}:ik:[0-9]*:*' | head -1)
-  enc=$(rc --scan --pattern '{count}:ik:[0-9]*:*' | head -200 | while read -r k; do rc object encoding "$k"; done | sort | uniq -c | tr '\n' ' ')
+  rc --scan --pattern '{count}:ik:[0-9]*:*' > "$work/buckets-$n.txt"
+  buckets=$(wc -l < "$work/buckets-$n.txt")
+  sample=$(sed -n 1p "$work/buckets-$n.txt")
+  enc=$(sed -n 1,200p "$work/buckets-$n.txt" | while read -r k; do rc object encoding "$k"; done | sort | uniq -c | tr '\n' ' ')
+  total_usage=$(while read -r k; do rc memory usage "$k"; done < "$work/buckets-$n.txt" | awk '{s+=$1} END {print s}')
   echo "keys: $n over $counters counters; counted: $((got - counters)) in $(python3 -c "print(round($t1 - $t0, 1))") s"
   echo "used_memory: before $before B, after $after B, grew $((after - before)) B: $(( (after - before) / n )) B per key"
   echo "buckets: $buckets hashes; encodings of 200: $enc"
+  echo "MEMORY USAGE of all buckets: $total_usage B: $((total_usage / n)) B per key (without the expiry table's entries)"
   echo "sample bucket $sample: HLEN $(rc hlen "$sample"), MEMORY USAGE $(rc memory usage "$sample") B, PTTL $(rc pttl "$sample") ms"
   echo "redis: $(rc info server | tr -d '\r' | grep redis_version); hash-max-listpack-entries $(rc config get hash-max-ziplist-entries | tail -1)"
   kill "$wrapper"; wait "$wrapper" 2>/dev/null || true; wrapper=

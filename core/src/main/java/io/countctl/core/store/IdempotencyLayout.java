@@ -16,7 +16,7 @@ import java.util.Arrays;
  * <p>Collisions: the field is SHA-256's bytes 0–11 and the shard comes from bytes 12–13, so two
  * scopes meet only if they agree on 106 bits. With n keys alive at once the chance of any collision
  * is about n²/2^107: at 10 M keyed writes/s kept 24 h (n ≈ 8.6·10^11) that is ~5·10^-9 per day.
- * A collision would make a never-seen write look like a retry of the other key: refused with 409
+ * A collision would make a never-seen write look like a retry of the other key: refused with 422 (`idempotency_key_reused`)
  * when the two writes' fingerprints differ, not counted when they are equal.
  *
  * @param window how long a key keeps a retry from counting again (at least)
