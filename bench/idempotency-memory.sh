@@ -33,8 +33,9 @@ body = json.dumps({"writes": [{"id": "idem-%d" % c, "counter": "likes", "action"
 urllib.request.urlopen(urllib.request.Request("http://127.0.0.1:%s/v1/batch" % port, data=body.encode(), method="POST",
                        headers={"Content-Type": "application/json"}), timeout=60).read()
 PY
-  sleep 2
+  sleep 5
   before=$(used)
+  clients0=$(rc info memory | tr -d '\r' | awk -F: '$1 == "mem_clients_normal" {print $2}')
   t0=$(date +%s.%N)
   python3 - "$port" "$counters" "$n" <<'PY'
 import json, sys, urllib.request
@@ -58,7 +59,7 @@ PY
     sleep 0.5
   done
   t1=$(date +%s.%N)
-  sleep 2
+  sleep 5 # Redis shrinks idle clients' query buffers within a few seconds
   after=$(used)
   rc --scan --pattern '{count}:ik:[0-9]*:*' > "$work/buckets-$n.txt"
   buckets=$(wc -l < "$work/buckets-$n.txt")
@@ -68,6 +69,8 @@ PY
   echo "keys: $n over $counters counters; counted: $((got - counters)) in $(python3 -c "print(round($t1 - $t0, 1))") s"
   echo "used_memory: before $before B, after $after B, grew $((after - before)) B: $(( (after - before) / n )) B per key"
   echo "buckets: $buckets hashes; encodings of 200: $enc"
+  clients1=$(rc info memory | tr -d '\r' | awk -F: '$1 == "mem_clients_normal" {print $2}')
+  echo "of which clients' buffers (mem_clients_normal) grew $((clients1 - clients0)) B"
   echo "MEMORY USAGE of all buckets: $total_usage B: $((total_usage / n)) B per key (without the expiry table's entries)"
   echo "sample bucket $sample: HLEN $(rc hlen "$sample"), MEMORY USAGE $(rc memory usage "$sample") B, PTTL $(rc pttl "$sample") ms"
   echo "redis: $(rc info server | tr -d '\r' | grep redis_version); hash-max-listpack-entries $(rc config get hash-max-ziplist-entries | tail -1)"

@@ -14,16 +14,20 @@ import java.util.Arrays;
  * A bucket expires whole once no lookup can reach it any more.
  *
  * <p>Collisions: the field is SHA-256's bytes 0–11 and the shard comes from bytes 12–13, so two
- * scopes meet only if they agree on 106 bits. With n keys alive at once the chance of any collision
- * is about n²/2^107: at 10 M keyed writes/s kept 24 h (n ≈ 8.6·10^11) that is ~5·10^-9 per day.
+ * scopes meet only if they agree on 105 bits. With n keys alive at once the chance of any collision
+ * is about n²/2^106: at 10 M keyed writes/s kept 24 h (n ≈ 8.6·10^11) that is ~10^-8 per day.
  * A collision would make a never-seen write look like a retry of the other key: refused with 422 (`idempotency_key_reused`)
  * when the two writes' fingerprints differ, not counted when they are equal.
  *
  * @param window how long a key keeps a retry from counting again (at least)
  */
 public record IdempotencyLayout(Duration window) {
-  /** Shards of one hour's bucket: ~100 keys per hash at 100 000 keyed writes an hour. */
-  public static final int SHARDS = 1024;
+  /**
+   * Shards of one hour's bucket: few enough that a hash's fixed cost (its Redis key, expiry entry)
+   * is shared by ~40 keys at 20 000 keyed writes an hour, enough that 65 536 an hour fit Redis's
+   * default 128 fields per compact hash (bench/RESULTS.md, "Idempotency keys").
+   */
+  public static final int SHARDS = 512;
   /** Length of a bucket; a constant so that edges and workers with other windows name the same hashes. */
   public static final long BUCKET_MS = Duration.ofHours(1).toMillis();
   static final int FIELD_BYTES = 12;

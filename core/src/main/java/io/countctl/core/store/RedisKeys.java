@@ -14,7 +14,7 @@ import io.countctl.core.key.CounterKey;
  *       marks of edges gone for longer than the log's retention ({@link MarkAges})
  *   <li>{@code {c}:epoch} the last epoch an edge took at its start ({@link CounterStore#nextEpoch})
  *   <li>{@code {c}:ik:<hour>:<shard>} hash, expiring whole 26 h after its hour starts: the
- *       idempotency keys first seen (or counted) in that hour (hours since the epoch), shard 0–1023.
+ *       idempotency keys first seen (or counted) in that hour (hours since the epoch), shard 0–511.
  *       Field: 12 bytes of SHA-256 of the key's scope {@code <id>/<counter>/<token>}; value: {@code r}
  *       (taken by an edge) or {@code c} (counted by a worker), then the first 8 characters of the
  *       fingerprint of the write it was first used for. Small enough to stay listpack-encoded,
