@@ -16,7 +16,7 @@ import io.countctl.core.key.CounterKey;
  *   <li>{@code {c}:ik:<hour>:<shard>} hash, expiring whole 26 h after its hour starts: the
  *       idempotency keys first seen (or counted) in that hour (hours since the epoch), shard 0–511.
  *       Field: 12 bytes of SHA-256 of the key's scope {@code <id>/<counter>/<token>}; value: {@code r}
- *       (taken by an edge) or {@code c} (counted by a worker), then the first 8 characters of the
+ *       (taken by an edge) or {@code c} (counted by a worker), then the first 6 characters of the
  *       fingerprint of the write it was first used for. Small enough to stay listpack-encoded,
  *       ~25 B a key instead of a Redis key each ({@link IdempotencyLayout}, {@code idempotency-keys.lua})
  *   <li>{@code {c}:ik:<id>/<counter>/<token>} hash with a TTL, {@code f} fingerprint, {@code c}

@@ -1,7 +1,7 @@
 -- Idempotency keys, shared by the scripts that read or write them (CounterStore prepends this file).
 -- A key is a field of a bucket hash {c}:ik:<hour>:<shard> (IdempotencyLayout): the field is a
 -- 12-byte digest of the key's scope (counter + token), the value one state byte, 'r' reserved
--- by an edge or 'c' counted by a worker, then the first 8 characters of the fingerprint of the
+-- by an edge or 'c' counted by a worker, then the first 6 characters (36 bits) of the fingerprint of the
 -- write the key was first used for. Buckets expire whole; a lookup reads the current bucket and
 -- the `span` before it, which together cover the window. Until they expire, keys of earlier
 -- versions are honoured too: the per-counter hash {c}:ik:<scope> (fields 'f', 'c') and the global
@@ -63,7 +63,7 @@ function IK.count(scope, token, shard, field, fingerprint)
   if c or redis.call('EXISTS', IK.legacyGlobal .. token) == 1 then
     return false
   end
-  local bound = (v and string.sub(v, 2)) or (f and string.sub(f, 1, 8)) or string.sub(fingerprint, 1, 8)
+  local bound = (v and string.sub(v, 2)) or (f and string.sub(f, 1, 6)) or string.sub(fingerprint, 1, 6)
   if b and b ~= IK.current then
     redis.call('HDEL', IK.key(b, shard), field)
   end

@@ -18,7 +18,7 @@ local again = {0}
 for i = 6, #ARGV, 4 do
   local n = (i - 2) / 4
   local slot = ARGV[i + 2] .. ':' .. ARGV[i + 3]
-  local mine = string.sub(ARGV[i + 1], 1, 8)
+  local mine = string.sub(ARGV[i + 1], 1, 6)
   local taken = here[slot]
   if not taken then
     local _, v = IK.find(ARGV[i + 2], ARGV[i + 3])
@@ -26,7 +26,7 @@ for i = 6, #ARGV, 4 do
       taken = string.sub(v, 2)
     else
       local f = IK.legacy(ARGV[i])
-      taken = f and string.sub(f, 1, 8)
+      taken = f and string.sub(f, 1, 6)
     end
     if not taken then
       fresh[#fresh + 1] = i
@@ -41,6 +41,6 @@ for i = 6, #ARGV, 4 do
   here[slot] = mine
 end
 for _, i in ipairs(fresh) do
-  IK.put(ARGV[i + 2], ARGV[i + 3], 'r' .. string.sub(ARGV[i + 1], 1, 8))
+  IK.put(ARGV[i + 2], ARGV[i + 3], 'r' .. string.sub(ARGV[i + 1], 1, 6))
 end
 return again
