@@ -52,6 +52,10 @@ public final class EmbeddedRedis implements AutoCloseable {
           .setting("appendonly yes")
           .setting("appendfsync " + (fsyncEveryWrite ? "always" : "everysec"))
           .setting("save \"\"")
+          // Idempotency keys live in 512 hashes per hour (IdempotencyLayout): up to 512 keys each
+          // stay in the compact encoding, ~260 000 keyed writes an hour (the *-ziplist-* name is
+          // the one both Redis 6 and 7 accept; docs/operations.md says the same for production).
+          .setting("hash-max-ziplist-entries 512")
           .build();
       server.start();
       return new EmbeddedRedis(server, port, watchdog(pidFile));

@@ -31,13 +31,16 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * threads or virtual threads, never from a Vert.x event loop.
  */
 public final class CounterStore implements AutoCloseable {
-  private static final String APPLY_SCRIPT = loadScript("apply-partition.lua");
-  private static final String RESERVE_SCRIPT = loadScript("reserve-keys.lua");
+  private static final String APPLY_SCRIPT = withKeys("apply-partition.lua");
+  private static final String RESERVE_SCRIPT = withKeys("reserve-keys.lua");
+  private static final LuaScript COUNTED = new LuaScript("keys-counted.lua", true);
 
   private final JedisPool pool;
   private final RedisKeys keys;
-  private final long idempotencyTtlSeconds;
+  private final IdempotencyLayout idempotency;
+  private final java.time.Clock clock;
   private volatile String applySha;
+  private volatile String reserveSha;
 
   public CounterStore(URI redisUrl, String cluster, int maxConnections) {
     this(redisUrl, cluster, maxConnections, java.time.Duration.ofHours(24));
@@ -54,7 +57,18 @@ public final class CounterStore implements AutoCloseable {
    */
   public CounterStore(URI redisUrl, String cluster, int maxConnections, java.time.Duration idempotencyTtl,
       java.time.Duration timeout) {
-    this.idempotencyTtlSeconds = Math.max(1, idempotencyTtl.toSeconds());
+    this(redisUrl, cluster, maxConnections, idempotencyTtl, timeout, java.time.Clock.systemUTC());
+  }
+
+  /**
+   * @param clock places idempotency keys in time buckets (edges and workers must roughly agree:
+   *     a bucket outlives its window by one bucket); tests move it to cross bucket boundaries
+   */
+  public CounterStore(URI redisUrl, String cluster, int maxConnections, java.time.Duration idempotencyTtl,
+      java.time.Duration timeout, java.time.Clock clock) {
+    this.idempotency = new IdempotencyLayout(idempotencyTtl.compareTo(java.time.Duration.ofSeconds(1)) < 0
+        ? java.time.Duration.ofSeconds(1) : idempotencyTtl);
+    this.clock = clock;
     JedisPoolConfig config = new JedisPoolConfig();
     config.setMaxTotal(maxConnections);
     config.setMaxIdle(maxConnections);
@@ -184,15 +198,28 @@ public final class CounterStore implements AutoCloseable {
     if (writes.isEmpty()) {
       return new KeyReservation(-1, java.util.Set.of(), true);
     }
-    List<String> args = new ArrayList<>(2 + 2 * writes.size());
-    args.add(keys.idempotencyKeyPrefix());
-    args.add(Long.toString(idempotencyTtlSeconds));
+    List<byte[]> args = new ArrayList<>(5 + 4 * writes.size());
+    keyArgs(args);
     for (KeyedDelta w : writes) {
-      args.add(w.scope());
-      args.add(w.fingerprint());
+      IdempotencyLayout.Slot slot = IdempotencyLayout.slot(w.scope());
+      args.add(bytes(w.scope()));
+      args.add(bytes(w.fingerprint()));
+      args.add(bytes(Integer.toString(slot.shard())));
+      args.add(slot.field());
     }
     @SuppressWarnings("unchecked")
-    List<Long> reply = (List<Long>) call(j -> j.eval(RESERVE_SCRIPT, List.of(), args));
+    List<Long> reply = (List<Long>) call(j -> {
+      String sha = reserveSha;
+      if (sha != null) {
+        try {
+          return j.evalsha(bytes(sha), List.of(), args);
+        } catch (JedisNoScriptException e) {
+          // load again below
+        }
+      }
+      reserveSha = j.scriptLoad(RESERVE_SCRIPT);
+      return j.evalsha(bytes(reserveSha), List.of(), args);
+    });
     java.util.Set<Integer> again = new java.util.HashSet<>();
     for (Long n : reply.subList(1, reply.size())) {
       again.add(n.intValue() - 1);
@@ -200,9 +227,49 @@ public final class CounterStore implements AutoCloseable {
     return new KeyReservation(reply.getFirst().intValue() - 1, again, true);
   }
 
+  /**
+   * Which of these keys ({@code KeyedDelta#scope()}) were counted, read in one step.
+   */
+  public java.util.Set<String> countedScopes(Collection<String> scopes) {
+    if (scopes.isEmpty()) {
+      return java.util.Set.of();
+    }
+    List<String> order = List.copyOf(new java.util.LinkedHashSet<>(scopes));
+    List<byte[]> args = new ArrayList<>(5 + 4 * order.size());
+    keyArgs(args);
+    for (String scope : order) {
+      IdempotencyLayout.Slot slot = IdempotencyLayout.slot(scope);
+      args.add(bytes(scope));
+      args.add(bytes(KeyedDelta.tokenOf(scope)));
+      args.add(bytes(Integer.toString(slot.shard())));
+      args.add(slot.field());
+    }
+    List<?> reply = (List<?>) call(j -> COUNTED.eval(j, args));
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (int i = 0; i < order.size(); i++) {
+      if ((Long) reply.get(i) == 1) {
+        out.add(order.get(i));
+      }
+    }
+    return out;
+  }
+
+  /** The arguments every idempotency-key script starts with (see {@code idempotency-keys.lua}). */
+  private void keyArgs(List<byte[]> args) {
+    args.add(bytes(keys.idempotencyKeyPrefix()));
+    args.add(bytes(Long.toString(clock.millis())));
+    args.add(bytes(Long.toString(IdempotencyLayout.BUCKET_MS)));
+    args.add(bytes(Long.toString(idempotency.spanBuckets())));
+    args.add(bytes(keys.idempotencyPrefix()));
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
   /** Applies a worker's commit atomically; see {@code apply-partition.lua}. */
   public CommitResult apply(PartitionCommit commit) {
-    List<byte[]> args = new ArrayList<>(13 + 2 * commit.marks().size() + 7 * commit.keyed().size()
+    List<byte[]> args = new ArrayList<>(15 + 2 * commit.marks().size() + 9 * commit.keyed().size()
         + 4 * commit.sketches().size() + 3 * commit.deltas().size());
     java.util.function.Consumer<String> arg = a -> args.add(a.getBytes(StandardCharsets.UTF_8));
     arg.accept(Integer.toString(commit.partition()));
@@ -213,10 +280,12 @@ public final class CounterStore implements AutoCloseable {
     arg.accept(Integer.toString(commit.marks().size()));
     arg.accept(Integer.toString(commit.keyed().size()));
     arg.accept(keys.idempotencyPrefix());
-    arg.accept(Long.toString(idempotencyTtlSeconds));
+    arg.accept(Long.toString(IdempotencyLayout.BUCKET_MS));
     arg.accept(keys.remotePrefix());
     arg.accept(Integer.toString(commit.sketches().size()));
     arg.accept(keys.idempotencyKeyPrefix());
+    arg.accept(Long.toString(clock.millis()));
+    arg.accept(Long.toString(idempotency.spanBuckets()));
     arg.accept(Integer.toString(commit.replays().size()));
     commit.marks().forEach((edge, id) -> {
       arg.accept(edge);
@@ -232,6 +301,9 @@ public final class CounterStore implements AutoCloseable {
       arg.accept(commit.checks().isEmpty() ? "" : commit.checks().get(i).arg());
       arg.accept(k.fingerprint());
       arg.accept(k.token());
+      IdempotencyLayout.Slot slot = IdempotencyLayout.slot(k.scope());
+      arg.accept(Integer.toString(slot.shard()));
+      args.add(slot.field());
     }
     for (SketchWrite w : commit.sketches()) {
       arg.accept(w.key());
@@ -342,6 +414,11 @@ public final class CounterStore implements AutoCloseable {
     Map<Integer, Long> out = new HashMap<>();
     raw.forEach((p, o) -> out.put(Integer.parseInt(p), Long.parseLong(o)));
     return out;
+  }
+
+  /** A script that reads or writes idempotency keys: {@code idempotency-keys.lua}, then its own text. */
+  static String withKeys(String name) {
+    return loadScript("idempotency-keys.lua") + "\n" + loadScript(name);
   }
 
   static String loadScript(String name) {

@@ -10,7 +10,25 @@ final class LuaScript {
   private volatile String sha;
 
   LuaScript(String resource) {
-    this.source = CounterStore.loadScript(resource);
+    this(resource, false);
+  }
+
+  /** @param idempotencyKeys whether the script uses {@code idempotency-keys.lua}'s functions */
+  LuaScript(String resource, boolean idempotencyKeys) {
+    this.source = idempotencyKeys ? CounterStore.withKeys(resource) : CounterStore.loadScript(resource);
+  }
+
+  Object eval(Jedis j, List<byte[]> args) {
+    String s = sha;
+    if (s != null) {
+      try {
+        return j.evalsha(s.getBytes(java.nio.charset.StandardCharsets.UTF_8), List.of(), args);
+      } catch (JedisNoScriptException e) {
+        // load again below
+      }
+    }
+    sha = j.scriptLoad(source);
+    return j.evalsha(sha.getBytes(java.nio.charset.StandardCharsets.UTF_8), List.of(), args);
   }
 
   Object eval(Jedis j, List<String> keys, List<String> args) {

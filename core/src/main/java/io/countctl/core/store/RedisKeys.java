@@ -13,9 +13,14 @@ import io.countctl.core.key.CounterKey;
  *   <li>{@code {c}:hwm-seen:<partition>} hash edge id → when that mark last moved (ms), to drop the
  *       marks of edges gone for longer than the log's retention ({@link MarkAges})
  *   <li>{@code {c}:epoch} the last epoch an edge took at its start ({@link CounterStore#nextEpoch})
- *   <li>{@code {c}:ik:<id>/<counter>/<token>} hash with a TTL: an idempotency key of one counter,
- *       {@code f} the fingerprint of the write it was first used for (set by the edge that took it,
- *       or the worker), {@code c} present once the write is counted
+ *   <li>{@code {c}:ik:<hour>:<shard>} hash, expiring whole 26 h after its hour starts: the
+ *       idempotency keys first seen (or counted) in that hour (hours since the epoch), shard 0–511.
+ *       Field: 12 bytes of SHA-256 of the key's scope {@code <id>/<counter>/<token>}; value: {@code r}
+ *       (taken by an edge) or {@code c} (counted by a worker), then the first 6 characters of the
+ *       fingerprint of the write it was first used for. Small enough to stay listpack-encoded,
+ *       ~25 B a key instead of a Redis key each ({@link IdempotencyLayout}, {@code idempotency-keys.lua})
+ *   <li>{@code {c}:ik:<id>/<counter>/<token>} hash with a TTL, {@code f} fingerprint, {@code c}
+ *       counted: an idempotency key of the previous layout; read, never written, until it expires
  *   <li>{@code {c}:idem:<token>} string with a TTL: a key counted by an earlier version (global,
  *       not per counter); still honoured until it expires
  *   <li>{@code {c}:r:<id>/<counter>} hash region → {@code p:n:t}: other regions' entries of a counter
@@ -52,7 +57,11 @@ public record RedisKeys(String cluster) {
     return "{" + cluster + "}:epoch";
   }
 
-  /** Prefix of the per-counter idempotency keys; the rest is a {@code KeyedDelta#scope()}. */
+  /**
+   * Prefix of the idempotency keys: the buckets ({@code <hour>:<shard>} follows) and the previous
+   * layout's per-counter hashes (a {@code KeyedDelta#scope()} follows, which always holds a
+   * {@code /}, so the two never meet).
+   */
   public String idempotencyKeyPrefix() {
     return "{" + cluster + "}:ik:";
   }

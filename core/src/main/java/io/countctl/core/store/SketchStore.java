@@ -48,29 +48,18 @@ public final class SketchStore {
    */
   public FoldBase foldBase(int partition, Collection<String> sketchKeys, Collection<String> tokens) {
     byte[] field = bytes(RedisKeys.partitionField(partition));
+    Set<String> seen = store.countedScopes(tokens); // scopes: counter/token
     return store.call(j -> {
       Pipeline p = j.pipelined();
       Map<String, Response<byte[]>> values = new LinkedHashMap<>();
       for (String k : sketchKeys) {
         values.put(k, p.hget(bytes(k), field));
       }
-      Map<String, Response<Boolean>> exists = new LinkedHashMap<>();
-      Map<String, Response<Boolean>> legacy = new LinkedHashMap<>();
-      for (String t : tokens) { // scopes: counter/token (see apply-partition.lua's counted())
-        exists.put(t, p.hexists(keys.idempotencyKeyPrefix() + t, "c"));
-        legacy.put(t, p.exists(keys.idempotencyPrefix() + io.countctl.core.batch.KeyedDelta.tokenOf(t)));
-      }
       p.sync();
       Map<String, byte[]> out = new HashMap<>();
       values.forEach((k, r) -> {
         if (r.get() != null) {
           out.put(k, r.get());
-        }
-      });
-      Set<String> seen = new HashSet<>();
-      exists.forEach((t, r) -> {
-        if (Boolean.TRUE.equals(r.get()) || Boolean.TRUE.equals(legacy.get(t).get())) {
-          seen.add(t);
         }
       });
       return new FoldBase(out, seen);

@@ -10,13 +10,15 @@
 -- ARGV[1] partition  ARGV[2] expected next offset ('' when none stored)  ARGV[3] new next offset
 -- ARGV[4] now (ms)   ARGV[5] counter key prefix   ARGV[6] number of marks
 -- ARGV[7] number of keyed writes  ARGV[8] prefix of earlier versions' global idempotency keys
--- ARGV[9] idempotency key TTL (s)
+-- ARGV[9] idempotency bucket length (ms)
 -- ARGV[10] prefix of other regions' entries (read back with the new state when regions are on)
--- ARGV[11] number of sketch writes  ARGV[12] prefix of the per-counter idempotency keys
--- ARGV[13] number of replayed dead letters
--- then marks as (edge, mark) pairs, then the replayed dead letters' identities, then keyed writes as (scope, counter key, p, n, check,
--- fingerprint, token) septuples (scope: counter/token, the key's name; check: '1' the worker
--- assumed the key not counted, '0' counted, '' nothing assumed), then
+-- ARGV[11] number of sketch writes  ARGV[12] prefix of the idempotency keys '{c}:ik:'
+-- ARGV[13] now for the idempotency keys (ms)  ARGV[14] buckets a lookup reads before the current
+-- ARGV[15] number of replayed dead letters
+-- then marks as (edge, mark) pairs, then the replayed dead letters' identities, then keyed writes
+-- as (scope, counter key, p, n, check, fingerprint, token, shard, field) nonuples (scope:
+-- counter/token; shard, field: where its key lives, see idempotency-keys.lua; check: '1' the
+-- worker assumed the key not counted, '0' counted, '' nothing assumed), then
 -- sketch writes as (hash key, field, serialized sketch, expire-at ms or '0') quads, then
 -- deltas as (counter key, p, n) triples: one per counter touched, keyed writes' counters included.
 -- Returns {0, stored offset} when fenced, {2, counter key} on overflow, {3} when a keyed write's
@@ -34,9 +36,9 @@ if stored ~= ARGV[2] then
 end
 local marks = tonumber(ARGV[6])
 local keyed = tonumber(ARGV[7])
-local firstReplay = 14 + 2 * marks
-local firstKeyed = firstReplay + tonumber(ARGV[13])
-local firstSketch = firstKeyed + 7 * keyed
+local firstReplay = 16 + 2 * marks
+local firstKeyed = firstReplay + tonumber(ARGV[15])
+local firstSketch = firstKeyed + 9 * keyed
 local firstDelta = firstSketch + 4 * tonumber(ARGV[11])
 local prefix = ARGV[5]
 -- A replayed dead letter counts once: copies of one replay may sit on several partitions (each
@@ -47,15 +49,15 @@ for i = firstReplay, firstKeyed - 1 do
     return {4, ARGV[i]}
   end
 end
--- Whether a keyed write's key was counted before: its per-counter key says so, or (until they
--- expire) an earlier version's global key of the token.
+IK.init(ARGV[12], ARGV[13], ARGV[9], ARGV[14], ARGV[8])
+-- Whether a keyed write's key was counted before (see idempotency-keys.lua).
 local function counted(i)
-  return redis.call('HEXISTS', ARGV[12] .. ARGV[i], 'c') == 1 or redis.call('EXISTS', ARGV[8] .. ARGV[i + 6]) == 1
+  return IK.counted(ARGV[i], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8])
 end
 -- The sketches were folded by the worker assuming each keyed write's token new or seen: check
 -- those assumptions before writing anything (a token repeated within the commit is seen).
 local seenHere = {}
-for i = firstKeyed, firstSketch - 1, 7 do
+for i = firstKeyed, firstSketch - 1, 9 do
   if ARGV[i + 4] ~= '' then
     local seen = seenHere[ARGV[i]] or counted(i)
     if (ARGV[i + 4] == '1') == seen then
@@ -67,7 +69,7 @@ end
 -- Refuse rather than wrap or half-apply: check every sum before writing anything, counting each
 -- keyed write as if new. (Doubles are approximate near 2^63, so the check errs on refusing.)
 local extra = {}
-for i = firstKeyed, firstSketch - 1, 7 do
+for i = firstKeyed, firstSketch - 1, 9 do
   local e = extra[ARGV[i + 1]] or {0, 0}
   extra[ARGV[i + 1]] = {e[1] + tonumber(ARGV[i + 2]), e[2] + tonumber(ARGV[i + 3])}
 end
@@ -80,7 +82,7 @@ for i = firstDelta, #ARGV, 3 do
   end
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
-for i = 14, firstReplay - 1, 2 do
+for i = 16, firstReplay - 1, 2 do
   redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
 end
 for i = firstReplay, firstKeyed - 1 do
@@ -103,14 +105,11 @@ if regions then
     redis.call('ZADD', KEYS[3], redis.call('INCR', KEYS[4]), ARGV[i])
   end
 end
--- A keyed write counts only if its key was not counted before (within the TTL). The key keeps
--- the fingerprint the edge bound it to (or gets this write's) and lives a full TTL from now.
+-- A keyed write counts only if its key was not counted before (within the window). The key
+-- keeps the fingerprint the edge bound it to (or gets this write's) and lives a full window from now.
 local duplicates = 0
-for i = firstKeyed, firstSketch - 1, 7 do
-  local ik = ARGV[12] .. ARGV[i]
-  if redis.call('EXISTS', ARGV[8] .. ARGV[i + 6]) == 0 and redis.call('HSETNX', ik, 'c', '1') == 1 then
-    redis.call('HSETNX', ik, 'f', ARGV[i + 5])
-    redis.call('EXPIRE', ik, ARGV[9])
+for i = firstKeyed, firstSketch - 1, 9 do
+  if IK.count(ARGV[i], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], ARGV[i + 5]) then
     local k = prefix .. ARGV[i + 1]
     if ARGV[i + 2] ~= '0' then redis.call('HINCRBY', k, 'p', ARGV[i + 2]) end
     if ARGV[i + 3] ~= '0' then redis.call('HINCRBY', k, 'n', ARGV[i + 3]) end
