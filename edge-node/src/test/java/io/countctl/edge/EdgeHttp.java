@@ -7,6 +7,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
 
 /** A small HTTP client for tests against an edge; {@code secret} (if not empty) goes in X-Count-Secret. */
 record EdgeHttp(HttpClient client, String base, String secret) {
@@ -20,11 +22,17 @@ record EdgeHttp(HttpClient client, String base, String secret) {
   }
 
   HttpResponse<String> send(String method, String path, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+    return send(method, path, body, Map.of());
+  }
+
+  /** With these request headers; a request unanswered for 20 s fails the test instead of hanging it. */
+  HttpResponse<String> send(String method, String path, String body, Map<String, String> headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (!secret.isEmpty()) {
       b.header("X-Count-Secret", secret);
     }
+    headers.forEach(b::header);
     try {
       return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {

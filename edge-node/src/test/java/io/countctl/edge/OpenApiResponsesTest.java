@@ -57,8 +57,7 @@ class OpenApiResponsesTest {
   static ResponseValidator validator;
   static SchemaRepository schemas;
   static JsonObject document;
-  static HttpClient client;
-  static String base;
+  static EdgeHttp http;
 
   @BeforeAll
   static void start() {
@@ -69,10 +68,11 @@ class OpenApiResponsesTest {
         "COUNT_CORS_ORIGINS", ORIGIN,
         SketchSettings.SETTING, "ranked:topk=3:windows=1m+all")))));
     // HTTP/1.1: the plain PUT and GET take HotRoutes, the others the router; both must keep the contract.
-    client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    base = "http://127.0.0.1:" + edge.port();
+    // HTTP/1.1 as browsers and wrk send it, so the hot path (HotRoutes) answers what it serves.
+    http = new EdgeHttp(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(),
+        "http://127.0.0.1:" + edge.port(), "");
     vertx = Vertx.vertx();
-    document = new JsonObject(send("GET", "/openapi.json", null, Map.of()).body());
+    document = new JsonObject(http.send("GET", "/openapi.json", null, Map.of()).body());
     // The SSE streams and the console's files: no body schema to check, only status and headers.
     MediaTypeRegistry types = MediaTypeRegistry.createEmpty().register(MediaTypeRegistration.APPLICATION_JSON)
         .register(text("text/plain")).register(text("text/event-stream")).register(text("text/html"))
@@ -98,7 +98,7 @@ class OpenApiResponsesTest {
 
   @Test
   void theServedDocumentIsTheJarsResource() {
-    HttpResponse<String> r = send("GET", "/openapi.json", null, Map.of());
+    HttpResponse<String> r = http.send("GET", "/openapi.json", null, Map.of());
     assertEquals(new JsonObject(Buffer.buffer(OpenApiDocument.read())), new JsonObject(r.body()));
     assertEquals("3.1.0", document.getString("openapi"));
     assertTrue(r.headers().firstValue("Cache-Control").orElse("").contains("max-age="), "cacheable");
@@ -107,53 +107,53 @@ class OpenApiResponsesTest {
 
   @Test
   void writesAndReads() {
-    valid("putCount", send("PUT", "/v1/oa-1/likes", "{\"action\":\"increment\",\"by\":2}", Map.of()));
-    valid("putCount", send("PUT", "/v1/oa-1/likes", "{\"action\":\"decrement\"}", Map.of("Idempotency-Key", "oa-k1")));
-    valid("postCount", send("POST", "/v1/oa-1/likes", "{\"action\":\"increment\"}",
+    valid("putCount", http.send("PUT", "/v1/oa-1/likes", "{\"action\":\"increment\",\"by\":2}", Map.of()));
+    valid("putCount", http.send("PUT", "/v1/oa-1/likes", "{\"action\":\"decrement\"}", Map.of("Idempotency-Key", "oa-k1")));
+    valid("postCount", http.send("POST", "/v1/oa-1/likes", "{\"action\":\"increment\"}",
         Map.of("Content-Type", "text/plain;charset=UTF-8"))); // as navigator.sendBeacon sends it
-    valid("putCount", send("PUT", "/v1/oa-1/ranked", "{\"action\":\"increment\",\"user\":\"u1\",\"item\":\"i1\"}", Map.of()));
-    HttpResponse<String> read = send("GET", "/v1/oa-1/likes", null, Map.of());
+    valid("putCount", http.send("PUT", "/v1/oa-1/ranked", "{\"action\":\"increment\",\"user\":\"u1\",\"item\":\"i1\"}", Map.of()));
+    HttpResponse<String> read = http.send("GET", "/v1/oa-1/likes", null, Map.of());
     assertEquals(2, new JsonObject(read.body()).getLong("count"));
     valid("getCount", read);
-    valid("getCount", send("GET", "/v1/oa-1/likes?scope=region", null, Map.of()));
-    valid("getCount", send("GET", "/v1/oa-never/likes", null, Map.of()));
-    valid("getRegions", send("GET", "/v1/oa-1/likes/regions", null, Map.of()));
+    valid("getCount", http.send("GET", "/v1/oa-1/likes?scope=region", null, Map.of()));
+    valid("getCount", http.send("GET", "/v1/oa-never/likes", null, Map.of()));
+    valid("getRegions", http.send("GET", "/v1/oa-1/likes/regions", null, Map.of()));
   }
 
   @Test
   void batch() {
-    valid("postBatch", send("POST", "/v1/batch", "{\"writes\":[{\"id\":\"oa-2\",\"counter\":\"likes\",\"action\":\"increment\",\"by\":3},"
+    valid("postBatch", http.send("POST", "/v1/batch", "{\"writes\":[{\"id\":\"oa-2\",\"counter\":\"likes\",\"action\":\"increment\",\"by\":3},"
         + "{\"id\":\"oa-3\",\"counter\":\"likes\",\"action\":\"decrement\",\"idempotency_key\":\"oa-b1\"}]}", Map.of()));
   }
 
   @Test
   void sketchReads() {
-    valid("getUnique", send("GET", "/v1/oa-1/ranked/unique", null, Map.of()));
-    valid("getTop", send("GET", "/v1/oa-1/ranked/top?by=user&k=2&window=1m", null, Map.of()));
+    valid("getUnique", http.send("GET", "/v1/oa-1/ranked/unique", null, Map.of()));
+    valid("getTop", http.send("GET", "/v1/oa-1/ranked/top?by=user&k=2&window=1m", null, Map.of()));
   }
 
   @Test
   void health() {
-    valid("healthz", send("GET", "/healthz", null, Map.of()));
-    valid("readyz", send("GET", "/readyz", null, Map.of()));
-    valid("metrics", send("GET", "/metrics", null, Map.of()));
+    valid("healthz", http.send("GET", "/healthz", null, Map.of()));
+    valid("readyz", http.send("GET", "/readyz", null, Map.of()));
+    valid("metrics", http.send("GET", "/metrics", null, Map.of()));
   }
 
   @Test
   void console() {
-    valid("consoleRedirect", send("GET", "/console", null, Map.of()));
-    valid("console", send("GET", "/console/", null, Map.of()));
-    valid("console", send("GET", "/console/no-such-file.js", null, Map.of()));
+    valid("consoleRedirect", http.send("GET", "/console", null, Map.of()));
+    valid("console", http.send("GET", "/console/", null, Map.of()));
+    valid("console", http.send("GET", "/console/no-such-file.js", null, Map.of()));
   }
 
   @Test
   void corsPreflight() {
-    HttpResponse<String> r = send("OPTIONS", "/v1/oa-1/likes", null,
+    HttpResponse<String> r = http.send("OPTIONS", "/v1/oa-1/likes", null,
         Map.of("Origin", ORIGIN, "Access-Control-Request-Method", "PUT"));
     assertEquals(204, r.statusCode());
     valid("preflightCount", r);
-    valid("preflightBatch", send("OPTIONS", "/v1/batch", null, Map.of("Origin", ORIGIN, "Access-Control-Request-Method", "POST")));
-    valid("putCount", send("PUT", "/v1/oa-4/likes", "{\"action\":\"increment\"}", Map.of("Origin", "https://evil.example")));
+    valid("preflightBatch", http.send("OPTIONS", "/v1/batch", null, Map.of("Origin", ORIGIN, "Access-Control-Request-Method", "POST")));
+    valid("putCount", http.send("PUT", "/v1/oa-4/likes", "{\"action\":\"increment\"}", Map.of("Origin", "https://evil.example")));
   }
 
   @ParameterizedTest(name = "{0} {1} {2} -> {4} {5}")
@@ -179,7 +179,7 @@ class OpenApiResponsesTest {
       "postBatch|GET|/v1/batch||405|method_not_allowed",
   })
   void refusalsHaveTheDocumentedErrorShape(String operation, String method, String path, String body, int status, String code) {
-    HttpResponse<String> r = send(method, path, body, Map.of());
+    HttpResponse<String> r = http.send(method, path, body, Map.of());
     assertEquals(status, r.statusCode(), r.body());
     assertEquals(code, new JsonObject(r.body()).getJsonObject("error").getString("code"));
     valid(operation, r);
@@ -188,17 +188,17 @@ class OpenApiResponsesTest {
 
   @Test
   void idempotencyKeyOfTheWrongShape() {
-    HttpResponse<String> r = send("PUT", "/v1/oa-bad/likes", "{\"action\":\"increment\"}", Map.of("Idempotency-Key", "x".repeat(200)));
+    HttpResponse<String> r = http.send("PUT", "/v1/oa-bad/likes", "{\"action\":\"increment\"}", Map.of("Idempotency-Key", "x".repeat(200)));
     assertEquals("invalid_idempotency_key", new JsonObject(r.body()).getJsonObject("error").getString("code"));
     valid("putCount", r);
   }
 
   @Test
   void tooLargeAndUnknown() {
-    HttpResponse<String> big = send("PUT", "/v1/oa-bad/likes", "{\"action\":\"increment\",\"pad\":\"" + "x".repeat(8192) + "\"}", Map.of());
+    HttpResponse<String> big = http.send("PUT", "/v1/oa-bad/likes", "{\"action\":\"increment\",\"pad\":\"" + "x".repeat(8192) + "\"}", Map.of());
     assertEquals(413, big.statusCode());
     valid("putCount", big);
-    HttpResponse<String> unknown = send("GET", "/v2/anything", null, Map.of());
+    HttpResponse<String> unknown = http.send("GET", "/v2/anything", null, Map.of());
     assertEquals(404, unknown.statusCode());
     schema("Error", new JsonObject(unknown.body())); // no operation: the shape every error has
     assertEquals(0, countOf("oa-bad", "likes"));
@@ -207,7 +207,7 @@ class OpenApiResponsesTest {
   /** The first events of both kinds of count stream: headers by the validator, each event's data by its schema. */
   @Test
   void countStreams() {
-    send("PUT", "/v1/oa-5/likes", "{\"action\":\"increment\"}", Map.of());
+    http.send("PUT", "/v1/oa-5/likes", "{\"action\":\"increment\"}", Map.of());
     streamed("streamCount", "/v1/oa-5/likes/stream", Map.of(), "count");
     streamed("streamCounts", "/v1/stream?counters=oa-5/likes,oa-6/likes", Map.of(), "count");
     streamed("streamCount", "/v1/oa-5/likes/stream", Map.of("Last-Event-ID", "not-an-id"), "reset");
@@ -220,10 +220,10 @@ class OpenApiResponsesTest {
 
   /** Opens the stream, validates its status and headers, then the data of its first {@code event} event. */
   private static void streamed(String operation, String path, Map<String, String> headers, String event) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).GET();
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(http.base() + path)).timeout(Duration.ofSeconds(10)).GET();
     headers.forEach(b::header);
     try {
-      HttpResponse<InputStream> r = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> r = http.client().send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
       try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
         String first = in.readLine(); // "retry: 2000": the stream's first bytes stand for its body
         validator.validate(ValidatableResponse.create(r.statusCode(), firstValues(r.headers()), Buffer.buffer(first),
@@ -263,7 +263,7 @@ class OpenApiResponsesTest {
   }
 
   private static long countOf(String id, String counter) {
-    return new JsonObject(send("GET", "/v1/" + id + "/" + counter, null, Map.of()).body()).getLong("count");
+    return new JsonObject(http.send("GET", "/v1/" + id + "/" + counter, null, Map.of()).body()).getLong("count");
   }
 
   /** Validates {@code r} as an answer of {@code operation}; the validator's message says what does not match. */
@@ -289,20 +289,6 @@ class OpenApiResponsesTest {
     Map<String, String> out = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     headers.map().forEach((k, v) -> out.put(k, v.getFirst()));
     return out;
-  }
-
-  private static HttpResponse<String> send(String method, String path, String body, Map<String, String> headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    headers.forEach(b::header);
-    try {
-      return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   /**
